@@ -1,0 +1,53 @@
+"""vLLM Chat Kit helpers: everything a notebook would otherwise repeat.
+
+Public names (imported lazily, so ``import helpers.mock`` stays free of LangChain):
+
+- ``ServerConfig``, ``resolve_config``  -- where the server is, which model, which key
+- ``ensure_server``                     -- a health-checked server: the configured one or the embedded mock
+- ``chat_model``                        -- a ``ChatOpenAI`` wired to that server
+- ``KitError`` and its subclasses       -- errors that say what to do next
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__all__ = [
+    "ServerConfig",
+    "resolve_config",
+    "normalize_base_url",
+    "ensure_server",
+    "stop_embedded_servers",
+    "chat_model",
+    "KitError",
+    "ServerUnreachableError",
+    "UnknownModelError",
+    "NoModelServedError",
+    "ConfigError",
+]
+
+_LOCATIONS = {
+    "ServerConfig": "helpers.config",
+    "resolve_config": "helpers.config",
+    "normalize_base_url": "helpers.config",
+    "ensure_server": "helpers.session",
+    "stop_embedded_servers": "helpers.session",
+    "chat_model": "helpers.client",
+    "KitError": "helpers.errors",
+    "ServerUnreachableError": "helpers.errors",
+    "UnknownModelError": "helpers.errors",
+    "NoModelServedError": "helpers.errors",
+    "ConfigError": "helpers.errors",
+}
+
+
+def __getattr__(name: str):
+    try:
+        module = _LOCATIONS[name]
+    except KeyError:
+        raise AttributeError(f"module 'helpers' has no attribute {name!r}") from None
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
