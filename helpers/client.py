@@ -1,0 +1,33 @@
+"""A ``ChatOpenAI`` wired to the kit's server configuration."""
+
+from __future__ import annotations
+
+from langchain_openai import ChatOpenAI
+
+from helpers.config import ServerConfig
+from helpers.session import ensure_server
+
+#: Defaults for teaching: reproducible (greedy) and bounded. Any keyword overrides them.
+TEACHING_DEFAULTS = {"temperature": 0, "max_tokens": 128}
+
+
+def chat_model(config: ServerConfig | None = None, **overrides) -> ChatOpenAI:
+    """Return ``ChatOpenAI`` for ``config`` (default: :func:`ensure_server`'s).
+
+    Wires ``base_url``, ``model``, ``api_key``, a finite ``timeout`` and few ``max_retries``
+    (``ChatOpenAI`` alone waits forever and retries twice), and ``use_responses_api=False``
+    because vLLM is used through Chat Completions here. ``temperature=0`` and ``max_tokens=128``
+    unless you pass others.
+    """
+    config = config or ensure_server()
+    params = {
+        "model": config.model,
+        "base_url": config.base_url,
+        "api_key": config.api_key,
+        "timeout": config.timeout,
+        "max_retries": config.max_retries,
+        "use_responses_api": False,
+        **TEACHING_DEFAULTS,
+    }
+    params.update(overrides)
+    return ChatOpenAI(**params)

@@ -1,0 +1,101 @@
+"""Run every notebook with papermill against one server; write executed copies, HTML and a summary.
+
+This is ``make run`` (``python -m helpers run``). The server is the one in ``VLLM_BASE_URL`` when set,
+else the embedded mock, started once for the whole run; each notebook gets it through its ``parameters``
+cell (``BASE_URL``, ``MODEL``). Exit status is non-zero when any notebook fails.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from helpers.config import ServerConfig
+from helpers.nbsource import NOTEBOOKS
+
+CELL_TIMEOUT = 300  # seconds; papermill's own default is "wait forever"
+
+
+@dataclass
+class RunResult:
+    notebook: Path
+    ok: bool
+    seconds: float
+    output: Path
+    error: str = ""
+
+
+def discover(languages=("ko", "en"), root: Path = NOTEBOOKS) -> list[Path]:
+    """Notebooks in course order: per language, the lessons then their solutions."""
+    found = []
+    for lang in languages:
+        folder = root / lang
+        found += sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+        found += sorted((folder / "solutions").glob("[0-9][0-9]_*.ipynb"))
+    return found
+
+
+def _label(path: Path, root: Path = NOTEBOOKS) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _to_html(executed: Path, html_path: Path) -> None:
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter().from_notebook_node(nbformat.read(str(executed), as_version=4))
+    html_path.parent.mkdir(parents=True, exist_ok=True)
+    html_path.write_text(body, encoding="utf-8")
+
+
+def run_one(path: Path, server: ServerConfig, out_dir: Path, html: bool = True) -> RunResult:
+    import papermill
+
+    label = _label(path)
+    executed = out_dir / "notebooks" / label
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    try:
+        papermill.execute_notebook(
+            str(path),
+            str(executed),
+            parameters={"BASE_URL": server.base_url, "MODEL": server.model},
+            kernel_name="python3",
+            cwd=str(path.parent),
+            progress_bar=False,
+            execution_timeout=CELL_TIMEOUT,
+        )
+        error = ""
+    except Exception as exc:  # papermill raises PapermillExecutionError with the failing cell
+        error = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+    seconds = time.perf_counter() - started
+    if html and executed.exists():
+        _to_html(executed, (out_dir / "html" / label).with_suffix(".html"))
+    return RunResult(path, not error, seconds, executed, error)
+
+
+def format_summary(results: list[RunResult], server: ServerConfig) -> str:
+    width = max([len(_label(r.notebook)) for r in results] + [8])
+    lines = [f"{'notebook':<{width}}  status  seconds", f"{'-' * width}  ------  -------"]
+    for r in results:
+        lines.append(f"{_label(r.notebook):<{width}}  {'ok' if r.ok else 'FAILED':<6}  {r.seconds:7.1f}")
+        if r.error:
+            lines.append(f"{'':<{width}}    -> {r.error}")
+    failed = sum(not r.ok for r in results)
+    lines.append(f"\nserver: {server.base_url}  model: {server.model}")
+    lines.append(f"{len(results) - failed} passed, {failed} failed")
+    return "\n".join(lines)
+
+
+def run_notebooks(paths: list[Path], server: ServerConfig, out_dir: Path, html: bool = True, echo=print) -> list[RunResult]:
+    results = []
+    for index, path in enumerate(paths, start=1):
+        echo(f"[{index}/{len(paths)}] {_label(path)} ...", end=" ", flush=True)
+        result = run_one(path, server, out_dir, html)
+        echo(f"{'ok' if result.ok else 'FAILED'} ({result.seconds:.1f} s)", flush=True)
+        results.append(result)
+    return results

@@ -1,0 +1,58 @@
+"""A server a notebook can talk to: the configured one, health-checked, or the embedded mock.
+
+``ensure_server()`` is the first thing every notebook calls. With no ``BASE_URL`` argument and no
+``VLLM_BASE_URL`` in the environment, it starts the kit's mock vLLM server on a free loopback port in a
+background thread of the current process (so it stops when the kernel exits) and points at it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import threading
+
+from helpers.config import ServerConfig, normalize_base_url, resolve_config
+from helpers.discovery import check_health, resolve_model
+
+_lock = threading.Lock()
+_embedded = []  # running mocks started by this process
+
+
+def _embedded_mock_url() -> str:
+    """Start (once per process) the embedded mock and return its root URL."""
+    with _lock:
+        if not _embedded:
+            from helpers.mock import start_in_thread
+
+            _embedded.append(start_in_thread())
+        return _embedded[0].url
+
+
+def stop_embedded_servers() -> None:
+    """Stop the mock(s) this process started. Safe to call twice; runs at interpreter exit."""
+    with _lock:
+        while _embedded:
+            _embedded.pop().stop()
+
+
+atexit.register(stop_embedded_servers)
+
+
+def ensure_server(
+    base_url: str | None = None,
+    model: str | None = None,
+    api_key: str | None = None,
+    *,
+    timeout: float | None = None,
+    max_retries: int | None = None,
+) -> ServerConfig:
+    """Return a :class:`ServerConfig` for a healthy server serving ``model``.
+
+    Resolution: argument > ``VLLM_BASE_URL`` / ``VLLM_MODEL`` / ``VLLM_API_KEY`` > the embedded mock.
+    Raises :class:`~helpers.errors.ServerUnreachableError` (with the URL tried and how to start a server)
+    or :class:`~helpers.errors.UnknownModelError` (listing the models the server does serve).
+    """
+    config = resolve_config(base_url, model, api_key, timeout=timeout, max_retries=max_retries)
+    if config.base_url is None:
+        config = config.with_(base_url=normalize_base_url(_embedded_mock_url()), embedded=True)
+    check_health(config)
+    return resolve_model(config)
