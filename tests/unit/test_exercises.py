@@ -1,0 +1,192 @@
+"""The exercise checks accept right answers, reject wrong ones with a hint, and never raise."""
+
+from __future__ import annotations
+
+import openai
+import pytest
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.prompts import ChatPromptTemplate
+from langchain_openai import ChatOpenAI
+from pydantic import BaseModel
+
+from helpers.exercises import EXERCISES, Result, check
+
+
+def llm(**kw) -> ChatOpenAI:
+    """A ChatOpenAI that is never called (checks only look at its settings)."""
+    return ChatOpenAI(model="m", base_url="http://127.0.0.1:9/v1", api_key="EMPTY", **kw)
+
+
+class Movie(BaseModel):
+    title: str
+    year: int
+    genres: list[str]
+
+
+class MovieWrongTypes(BaseModel):
+    title: str
+    year: str
+    genres: list[str]
+
+
+def join_chunks(chunks):
+    return "".join(c.content for c in chunks)
+
+
+async def first_chunks(chat, prompt, n):
+    pieces = []
+    async for chunk in chat.astream(prompt):
+        pieces.append(chunk.content)
+        if len(pieces) == n:
+            break
+    return pieces
+
+
+async def first_chunks_reads_all(chat, prompt, n):
+    pieces = [chunk.content async for chunk in chat.astream(prompt)]
+    return pieces[:n]
+
+
+def throughput(messages, seconds):
+    return sum((m.usage_metadata or {}).get("output_tokens", 0) for m in messages) / seconds
+
+
+def throughput_counts_input(messages, seconds):
+    return sum((m.usage_metadata or {}).get("total_tokens", 0) for m in messages) / seconds
+
+
+def advice(exc):
+    if isinstance(exc, openai.APITimeoutError):
+        return "timeout"
+    if isinstance(exc, openai.APIConnectionError):
+        return "server"
+    if isinstance(exc, openai.NotFoundError):
+        return "model"
+    if isinstance(exc, openai.AuthenticationError):
+        return "key"
+    if isinstance(exc, openai.BadRequestError):
+        return "request"
+    return "?"
+
+
+def advice_timeout_last(exc):
+    if isinstance(exc, openai.APIConnectionError):
+        return "server"
+    return advice(exc)
+
+
+def tool_call_message(name="add", args=None):
+    args = {"a": 2, "b": 3} if args is None else args
+    return AIMessage(content="", tool_calls=[{"name": name, "args": args, "id": "call-1", "type": "tool_call"}])
+
+
+PROMPT = ChatPromptTemplate(
+    [("system", "You are a helpful assistant that answers in {language}."), ("human", "{question}")]
+)
+
+RIGHT = {
+    "02.1": lambda: llm(stream_usage=True),
+    "02.2": lambda: join_chunks,
+    "02.3": lambda: first_chunks,
+    "03.1": lambda: throughput,
+    "03.2": lambda: {"max_concurrency": 4},
+    "04.1": lambda: llm(extra_body={"top_k": 20, "repetition_penalty": 1.1}),
+    "04.2": lambda: ["one", "two", "three"],
+    "04.3": lambda: {"model": "m", "messages": [], "max_completion_tokens": 16, "seed": 7},
+    "05.1": lambda: Movie,
+    "05.2": lambda: Movie(title="Parasite", year=2019, genres=["thriller"]),
+    "05.3": lambda: tool_call_message(),
+    "06.1": lambda: PROMPT,
+    "06.2": lambda: PROMPT | llm() | StrOutputParser(),
+    "06.3": lambda: [SystemMessage("s"), HumanMessage("a"), AIMessage("b"), HumanMessage("c"), AIMessage("d")],
+    "07.1": lambda: openai.APIConnectionError,
+    "07.2": lambda: advice,
+    "07.3": lambda: llm(timeout=3, max_retries=0),
+}
+
+WRONG = {
+    "02.1": [lambda: llm(), lambda: llm(streaming=True), lambda: "stream_usage=True"],
+    "02.2": [lambda: (lambda chunks: [c.content for c in chunks]), lambda: (lambda chunks: "".join(map(str, chunks)))],
+    "02.3": [lambda: first_chunks_reads_all, lambda: join_chunks],
+    "03.1": [lambda: throughput_counts_input, lambda: (lambda messages, seconds: len(messages) / seconds)],
+    "03.2": [lambda: {"max_concurrency": 8}, lambda: {"max_concurrency": 4, "concurrency": 4}, lambda: 4],
+    "04.1": [
+        lambda: llm(model_kwargs={"top_k": 20, "repetition_penalty": 1.1}),
+        lambda: llm(extra_body={"top_k": 20}),
+        lambda: {"top_k": 20, "repetition_penalty": 1.1},
+    ],
+    "04.2": [lambda: "one", lambda: ["one", "two"], lambda: ["one", "", "three"]],
+    "04.3": [
+        lambda: {"max_tokens": 16, "seed": 7},
+        lambda: {"max_completion_tokens": 16, "max_tokens": 16, "seed": 7},
+        lambda: {"max_completion_tokens": 16},
+    ],
+    "05.1": [lambda: MovieWrongTypes, lambda: Movie(title="x", year=1, genres=[]), lambda: dict],
+    "05.2": [lambda: Movie, lambda: {"title": "x", "year": 1, "genres": []}, lambda: MovieWrongTypes(title="x", year="1", genres=[])],
+    "05.3": [lambda: AIMessage(content="5"), lambda: tool_call_message("multiply"), lambda: tool_call_message(args={"a": "2", "b": 3})],
+    "06.1": [
+        lambda: ChatPromptTemplate([("human", "{question} in {language}")]),
+        lambda: ChatPromptTemplate([("system", "Answer in {lang}."), ("human", "{question}")]),
+        lambda: "You are a helpful assistant that answers in {language}.",
+    ],
+    "06.2": [lambda: PROMPT | llm(), lambda: llm() | StrOutputParser(), lambda: PROMPT],
+    "06.3": [
+        lambda: [HumanMessage("a"), AIMessage("b")],
+        lambda: [HumanMessage("a"), HumanMessage("c"), AIMessage("b"), AIMessage("d")],
+        lambda: [HumanMessage("a"), AIMessage("b"), HumanMessage("c"), AIMessage("")],
+    ],
+    "07.1": [lambda: openai.APITimeoutError, lambda: openai.NotFoundError, lambda: "APIConnectionError", lambda: ConnectionError],
+    "07.2": [lambda: advice_timeout_last, lambda: (lambda exc: "server")],
+    "07.3": [lambda: llm(timeout=3), lambda: llm(max_retries=0), lambda: llm(timeout=30, max_retries=0)],
+}
+
+
+def test_every_exercise_has_right_and_wrong_cases():
+    assert set(RIGHT) == set(EXERCISES) == set(WRONG)
+
+
+@pytest.mark.parametrize("exercise_id", sorted(RIGHT))
+def test_right_answer_passes(exercise_id):
+    result = check(exercise_id, RIGHT[exercise_id]())
+    assert result.ok, repr(result)
+    assert repr(result).startswith(f"✓ {exercise_id} correct")
+
+
+@pytest.mark.parametrize("exercise_id,index", [(k, i) for k, v in sorted(WRONG.items()) for i in range(len(v))])
+def test_wrong_answer_fails_with_hint(exercise_id, index):
+    result = check(exercise_id, WRONG[exercise_id][index]())
+    assert isinstance(result, Result)
+    assert not result.ok
+    text = repr(result)
+    assert text.startswith(f"✗ {exercise_id} not yet")
+    assert "ko: " in text and "en: " in text
+    assert result.en.strip() and result.ko.strip()
+
+
+@pytest.mark.parametrize("unfinished", [..., None])
+@pytest.mark.parametrize("exercise_id", sorted(EXERCISES))
+def test_unfinished_answer_is_not_yet(exercise_id, unfinished):
+    result = check(exercise_id, unfinished)
+    assert not result and "`...`" in result.en
+
+
+def test_unknown_exercise_is_reported_not_raised():
+    result = check("99.9", 42)
+    assert not result and "99.9" in result.en
+
+
+def test_answer_that_raises_is_reported_not_raised():
+    def broken(chunks):
+        raise RuntimeError("boom")
+
+    result = check("02.2", broken)
+    assert not result and "RuntimeError: boom" in result.en
+
+
+def test_timeout_hint_names_the_subclass_trap():
+    assert "APITimeoutError subclasses APIConnectionError" in check("07.2", advice_timeout_last).en
+
+
+def test_bound_chat_model_counts_as_chat_step():
+    assert check("06.2", PROMPT | llm().bind(stop=["\n"]) | StrOutputParser())
