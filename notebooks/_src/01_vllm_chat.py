@@ -1,0 +1,252 @@
+# %% [markdown] ko
+# # vLLM 채팅: LangChain `ChatOpenAI`로 vLLM 서버와 대화하기
+# > 원문 문서 "vLLM Chat"을 한 단계씩 따라가며, 오늘의 LangChain에서 실제로 돌아가는 코드로 다시 씁니다.
+#
+# vLLM은 OpenAI API와 같은 형식으로 요청을 받는 서버로 띄울 수 있습니다. 그래서 OpenAI API를 쓰도록 만든
+# 애플리케이션은 주소만 바꾸면 vLLM을 그대로 쓸 수 있고, LangChain의 `ChatOpenAI`도 마찬가지입니다.
+# %% [markdown] en
+# # vLLM Chat: talking to a vLLM server through LangChain's `ChatOpenAI`
+# > The source document "vLLM Chat", step by step, rewritten as code that runs on today's LangChain.
+#
+# vLLM can run as a server that speaks the OpenAI API. Any application written for the OpenAI API can then use
+# vLLM by changing one address, and LangChain's `ChatOpenAI` is no exception.
+# %% [markdown] ko
+# ## 이번에 배울 것
+# - `ChatOpenAI`를 vLLM의 OpenAI 호환 서버에 연결하는 방법 (문서의 옛 인자 이름과 오늘의 이름)
+# - 시스템 메시지와 사용자 메시지로 번역을 요청하고, 답의 내용·종료 이유·토큰 사용량을 읽는 방법
+# - 문서의 `chat(messages)`가 왜 이제 `TypeError`를 내는지, 그리고 이를 대신하는 `invoke`
+# - `SystemMessagePromptTemplate` / `HumanMessagePromptTemplate` / `ChatPromptTemplate`로 같은 요청을 만드는 방법
+# %% [markdown] en
+# ## What you will learn
+# - How to point `ChatOpenAI` at vLLM's OpenAI-compatible server (the document's legacy argument names and today's)
+# - How to send a system + human translation request and read the answer's content, finish reason and token usage
+# - Why the document's `chat(messages)` now raises `TypeError`, and the `invoke` call that replaces it
+# - How to build the same request from `SystemMessagePromptTemplate`, `HumanMessagePromptTemplate` and `ChatPromptTemplate`
+# %% [markdown] ko
+# ## 준비
+# - 이 저장소의 환경 (`make run` 또는 `pip install -e .`): `langchain-openai`, `langchain-core`, 그리고 `helpers` 패키지.
+# - vLLM 서버. **없어도 됩니다.** 아무 설정도 없으면 아래 셀이 이 키트의 *모의(mock) vLLM 서버*를 이 커널 안에서
+#   띄웁니다. 모의 서버는 vLLM과 같은 HTTP 형식으로 답하며, 답의 내용은 실제 vLLM(CPU 빌드 + SmolLM2-135M)에서
+#   녹음한 것이거나 모의 서버가 만든 문장입니다.
+# - 진짜 vLLM을 쓰려면 GPU 머신에서 `vllm serve <모델> --port 8000`으로 서버를 띄우고,
+#   `VLLM_BASE_URL=http://localhost:8000/v1`을 설정하거나 아래 `BASE_URL`에 그 주소를 넣으세요.
+#   GPU가 없다면 `python -m helpers serve-vllm`이 vLLM CPU 빌드로 작은 모델을 띄웁니다 (README 참고).
+# %% [markdown] en
+# ## Prerequisites
+# - This repository's environment (`make run`, or `pip install -e .`): `langchain-openai`, `langchain-core` and the `helpers` package.
+# - A vLLM server. **You do not need one.** With nothing configured, the next cells start the kit's *mock vLLM server*
+#   inside this kernel. It answers in vLLM's exact HTTP format; its answers were recorded from real vLLM (the CPU
+#   build serving SmolLM2-135M), or are sentences the mock makes up.
+# - For real vLLM, start `vllm serve <model> --port 8000` on a GPU machine and set
+#   `VLLM_BASE_URL=http://localhost:8000/v1`, or put that URL in `BASE_URL` below.
+#   Without a GPU, `python -m helpers serve-vllm` starts vLLM's CPU build with a small model (see the README).
+# %% [markdown] ko
+# 아래 셀은 papermill의 `parameters` 셀입니다. `None`이면 환경 변수(`VLLM_BASE_URL`, `VLLM_MODEL`)를 보고, 그것도
+# 없으면 내장 모의 서버와 그 서버의 첫 번째 모델을 씁니다.
+# %% [markdown] en
+# The next cell is papermill's `parameters` cell. `None` means: look at the environment (`VLLM_BASE_URL`,
+# `VLLM_MODEL`), and failing that, use the embedded mock server and the first model it serves.
+# %% tags=["parameters"]
+BASE_URL = None  # e.g. "http://localhost:8000/v1"; None: VLLM_BASE_URL, else the embedded mock
+MODEL = None  # e.g. "HuggingFaceTB/SmolLM2-135M-Instruct"; None: VLLM_MODEL, else the first served model
+# %% [markdown] ko
+# `ensure_server`는 서버가 살아 있는지(`/health`) 확인하고, 모델 이름을 서버의 `/v1/models`에서 찾거나 검사한 뒤
+# 설정을 돌려줍니다. 서버가 없으면 어떻게 띄우는지까지 알려 주는 오류를 냅니다.
+# %% [markdown] en
+# `ensure_server` checks that the server is alive (`/health`), finds or checks the model name against the server's
+# `/v1/models`, and returns the configuration. If no server answers, its error says how to start one.
+# %%
+from helpers import ensure_server
+
+server = ensure_server(BASE_URL, MODEL)
+server
+# %% [markdown] ko
+# ## 1. 필요한 것 가져오기
+# 문서와 같은 이름들을 가져옵니다. 옛 LangChain의 `langchain.chat_models`, `langchain.schema`는 사라졌고,
+# 지금은 메시지와 프롬프트가 `langchain_core`에, `ChatOpenAI`가 `langchain_openai` 패키지에 있습니다.
+# %% [markdown] en
+# ## 1. Imports
+# The same names as the document. Old LangChain's `langchain.chat_models` and `langchain.schema` are gone:
+# messages and prompts now live in `langchain_core`, and `ChatOpenAI` in the `langchain_openai` package.
+# %%
+from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.prompts.chat import (
+    ChatPromptTemplate,
+    HumanMessagePromptTemplate,
+    SystemMessagePromptTemplate,
+)
+from langchain_openai import ChatOpenAI
+# %% [markdown] ko
+# ## 2. 서버 주소와 `ChatOpenAI`
+# 문서는 `openai_api_key`, `openai_api_base`라는 옛 이름을 씁니다. 이 이름들은 지금도 받아들여지므로 문서의 코드를
+# 거의 그대로 쓸 수 있습니다. 바뀐 점은 두 가지입니다: 주소와 모델은 `server`에서 가져오고(문서의
+# `mosaicml/mpt-7b`는 이 서버가 제공하지 않습니다), `timeout`과 `max_retries`를 정해 둡니다
+# (`ChatOpenAI`의 기본값은 *끝없이 기다리기*입니다).
+#
+# API 키: vLLM은 `--api-key`로 띄우지 않는 한 키를 검사하지 않지만, OpenAI 클라이언트는 키가 없으면 객체를 만들지
+# 않습니다. 그래서 관례적으로 `"EMPTY"`를 넣습니다 (`server.api_key`는 `VLLM_API_KEY`가 없으면 `"EMPTY"`입니다).
+# %% [markdown] en
+# ## 2. The server URL and `ChatOpenAI`
+# The document uses the legacy names `openai_api_key` and `openai_api_base`. They are still accepted, so the
+# document's call almost works as written. Two changes: the URL and model come from `server` (this server does not
+# serve the document's `mosaicml/mpt-7b`), and we set `timeout` and `max_retries` (`ChatOpenAI`'s default is to
+# *wait forever*).
+#
+# The API key: vLLM checks no key unless it was started with `--api-key`, but the OpenAI client refuses to start
+# without one, so the convention is `"EMPTY"` (`server.api_key` is `"EMPTY"` unless `VLLM_API_KEY` is set).
+# %%
+inference_server_url = server.base_url
+
+chat = ChatOpenAI(
+    model=server.model,
+    openai_api_key=server.api_key,
+    openai_api_base=inference_server_url,
+    max_tokens=5,
+    temperature=0,
+    timeout=30,
+    max_retries=1,
+)
+# %% [markdown] ko
+# 오늘의 이름은 `api_key`, `base_url`입니다. 같은 필드의 다른 이름일 뿐이라 두 객체의 설정은 똑같습니다.
+# %% [markdown] en
+# Today's names are `api_key` and `base_url`. They are aliases of the same fields, so both objects are configured alike.
+# %%
+chat_today = ChatOpenAI(
+    model=server.model,
+    api_key=server.api_key,
+    base_url=server.base_url,
+    max_tokens=5,
+    temperature=0,
+    timeout=30,
+    max_retries=1,
+)
+chat_today.openai_api_base == chat.openai_api_base, chat_today.max_tokens == chat.max_tokens
+# %% [markdown] ko
+# ## 3. 시스템 메시지 + 사용자 메시지
+# 시스템 메시지로 역할(영어→이탈리아어 번역가)을 정하고, 사용자 메시지로 번역할 문장을 보냅니다.
+# %% [markdown] en
+# ## 3. A system message and a human message
+# The system message sets the role (an English-to-Italian translator); the human message carries the sentence.
+# %%
+messages = [
+    SystemMessage(content="You are a helpful assistant that translates English to Italian."),
+    HumanMessage(content="Translate the following sentence from English to Italian: I love programming."),
+]
+# %% [markdown] ko
+# 문서는 여기서 `chat(messages)`라고 모델을 함수처럼 부릅니다. LangChain 0.1에서 이 방식은 폐기 예정이 되었고
+# 1.0에서 `__call__`이 제거되었습니다. 지금 그대로 실행하면 이렇게 됩니다:
+# %% [markdown] en
+# The document now calls the model like a function: `chat(messages)`. That style was deprecated in LangChain 0.1 and
+# `__call__` was removed in 1.0. Run as written today, it fails:
+# %% tags=["raises-exception"]
+chat(messages)
+# %% [markdown] ko
+# 대신 `invoke`를 씁니다. 모든 LangChain 구성 요소(모델, 프롬프트, 체인)가 같은 `invoke`를 가지므로, 이것 하나만
+# 기억하면 됩니다. 결과는 `AIMessage`입니다.
+# %% [markdown] en
+# Use `invoke` instead. Every LangChain component (models, prompts, chains) has the same `invoke`, so this is the one
+# call to remember. It returns an `AIMessage`.
+# %%
+reply = chat.invoke(messages)
+reply.content
+# %% [markdown] ko
+# 답이 중간에 끊겼다면 `max_tokens=5` 때문입니다. 종료 이유가 `"length"`이면 토큰 한도에 걸린 것이고, `"stop"`이면
+# 모델이 스스로 멈춘 것입니다.
+# %% [markdown] en
+# If the answer looks cut short, that is `max_tokens=5`: a finish reason of `"length"` means the token budget ran out,
+# `"stop"` means the model stopped on its own.
+# %%
+reply.response_metadata["finish_reason"]
+# %% [markdown] ko
+# 토큰 사용량: 입력(프롬프트) 토큰, 출력 토큰, 합계.
+# %% [markdown] en
+# Token usage: input (prompt) tokens, output tokens, and the total.
+# %%
+reply.usage_metadata
+# %% [markdown] ko
+# `AIMessage` 전체를 한 번 봅시다. 문서가 보여 준 `AIMessage(content=..., additional_kwargs={}, example=False)`와
+# 달리, 오늘의 메시지에는 `example`이 없고 `response_metadata`(서버의 응답 id, 모델 이름, 종료 이유),
+# `usage_metadata`, 그리고 실행마다 바뀌는 `id`(`lc_run--...`)가 있습니다.
+# %% [markdown] en
+# The whole `AIMessage`, once. Unlike the document's `AIMessage(content=..., additional_kwargs={}, example=False)`,
+# today's message has no `example`; it carries `response_metadata` (the server's response id, the model name, the
+# finish reason), `usage_metadata`, and an `id` (`lc_run--...`) that changes on every run.
+# %%
+reply
+# %% [markdown] ko
+# ## 4. 프롬프트 템플릿으로 같은 요청 만들기
+# `MessagePromptTemplate`은 빈칸(`{...}`)이 있는 메시지 틀입니다. `from_template`으로 문자열에서 바로 만들 수
+# 있습니다.
+# %% [markdown] en
+# ## 4. The same request from prompt templates
+# A `MessagePromptTemplate` is a message with blanks (`{...}`); `from_template` builds one straight from a string.
+# %%
+template = "You are a helpful assistant that translates {input_language} to {output_language}."
+system_message_prompt = SystemMessagePromptTemplate.from_template(template)
+human_template = "{text}"
+human_message_prompt = HumanMessagePromptTemplate.from_template(human_template)
+# %% [markdown] ko
+# 여러 `MessagePromptTemplate`을 모아 `ChatPromptTemplate`을 만듭니다. 빈칸 이름은 템플릿이 알고 있습니다.
+# %% [markdown] en
+# Several `MessagePromptTemplate`s make one `ChatPromptTemplate`, which knows the names of its blanks.
+# %%
+chat_prompt = ChatPromptTemplate.from_messages([system_message_prompt, human_message_prompt])
+chat_prompt.input_variables
+# %% [markdown] ko
+# `format_prompt`는 빈칸을 채운 `ChatPromptValue`를 돌려줍니다. 이것은 문자열로도, 메시지 목록으로도 바꿀 수 있습니다.
+# %% [markdown] en
+# `format_prompt` fills the blanks and returns a `ChatPromptValue`, which converts to a string or to a list of messages.
+# %%
+prompt_value = chat_prompt.format_prompt(
+    input_language="English", output_language="Italian", text="I love programming."
+)
+print(prompt_value.to_string())
+# %%
+prompt_value.to_messages()
+# %% [markdown] ko
+# 문서의 두 번째 호출도 `chat(...)` 대신 `invoke`로 보냅니다. 메시지가 3절과 같으므로 같은 서버는 같은 답을 줍니다
+# (`temperature=0`).
+# %% [markdown] en
+# The document's second call, again with `invoke` instead of `chat(...)`. The messages equal those of step 3, so the
+# same server gives the same answer (`temperature=0`).
+# %%
+templated_reply = chat.invoke(prompt_value.to_messages())
+templated_reply.content, templated_reply.content == reply.content
+# %% [markdown] ko
+# ## 5. 한 걸음 더: 템플릿과 모델을 잇기
+# 오늘의 LangChain에서는 `format_prompt(...).to_messages()`를 직접 부르지 않고 템플릿과 모델을 `|`로 이어
+# *체인*을 만듭니다. 체인의 `invoke`는 빈칸 값을 담은 사전을 받습니다. 이번에는 토큰을 넉넉히 줍니다.
+#
+# 앞으로의 노트북은 `ChatOpenAI(...)`를 직접 만들지 않고 `helpers.chat_model(server, ...)`를 씁니다. 이 셀에서
+# 손으로 넣은 주소, 모델, 키, `timeout`, `max_retries`를 대신 넣어 주는 작은 함수입니다.
+# %% [markdown] en
+# ## 5. One step further: chaining the template and the model
+# Today you rarely call `format_prompt(...).to_messages()` yourself: join the template and the model with `|` into a
+# *chain*, whose `invoke` takes a dict of the blanks' values. This time we give the model room to finish.
+#
+# From the next notebook on, we do not build `ChatOpenAI(...)` by hand: `helpers.chat_model(server, ...)` fills in the
+# URL, model, key, `timeout` and `max_retries` we typed above.
+# %%
+from helpers import chat_model
+
+translator = chat_prompt | chat_model(server, max_tokens=32)
+answer = translator.invoke(
+    {"input_language": "English", "output_language": "Italian", "text": "I love programming."}
+)
+answer.content, answer.response_metadata["finish_reason"]
+# %% [markdown] ko
+# ## 정리
+# - `ChatOpenAI(model=..., base_url=..., api_key="EMPTY")`로 vLLM에 연결합니다. 옛 이름 `openai_api_base`,
+#   `openai_api_key`도 동작합니다. 모델 이름은 서버가 제공하는 이름(`/v1/models`)과 같아야 합니다.
+# - `chat(messages)`는 LangChain 1.x에서 `TypeError: 'ChatOpenAI' object is not callable`입니다. `chat.invoke(messages)`를 쓰세요.
+# - 답은 `AIMessage`: `.content`, `.response_metadata["finish_reason"]`, `.usage_metadata`.
+# - `ChatPromptTemplate.format_prompt(...).to_messages()`는 여전히 동작하고, `prompt | model` 체인이 더 간결합니다.
+# - `timeout`, `max_retries`, `max_tokens`는 꼭 정하세요. 기본값은 끝없이 기다리고, vLLM은 문맥이 허락하는 만큼 생성합니다.
+# %% [markdown] en
+# ## Recap
+# - `ChatOpenAI(model=..., base_url=..., api_key="EMPTY")` talks to vLLM; the legacy `openai_api_base` and
+#   `openai_api_key` still work. The model name must be one the server serves (`/v1/models`).
+# - `chat(messages)` is `TypeError: 'ChatOpenAI' object is not callable` on LangChain 1.x: use `chat.invoke(messages)`.
+# - The answer is an `AIMessage`: `.content`, `.response_metadata["finish_reason"]`, `.usage_metadata`.
+# - `ChatPromptTemplate.format_prompt(...).to_messages()` still works; a `prompt | model` chain is shorter.
+# - Always set `timeout`, `max_retries` and `max_tokens`: the defaults wait forever, and vLLM generates as much as the context allows.
