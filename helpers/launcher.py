@@ -140,6 +140,7 @@ def free_port(host: str = "127.0.0.1") -> int:
 def _port_in_use(host: str, port: int) -> bool:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers do: TIME_WAIT is not "in use"
         try:
             sock.bind((host, port))
         except OSError:
