@@ -1,0 +1,207 @@
+"""The mock's ASGI app: vLLM 0.32's routes, status codes and bodies (see ``create_app``)."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
+
+from . import bodies, streaming
+from . import validation as V
+from .auth import MockMiddleware
+from .completions import Plan, Planner
+from .errors import MockHTTPError
+from .jsonutil import dumps
+from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from .metrics import MockMetrics
+from .replay import ReplayStore, load_store
+from .schemas import DetokenizeSchema, TokenizeChatSchema, TokenizeCompletionSchema
+from .settings import MockSettings
+from .tokenizer import decode, encode, render_chat, token_str
+
+JSON = "application/json"
+
+
+def _json(obj, status: int = 200) -> Response:
+    return Response(dumps(obj), status_code=status, media_type=JSON)
+
+
+def _error(exc: MockHTTPError) -> Response:
+    return Response(exc.to_bytes(), status_code=exc.status, media_type=JSON)
+
+
+def fingerprint_for(settings: MockSettings) -> str:
+    """``vllm-<version>-<hash8>`` like vLLM's default ``--fingerprint-mode full``."""
+    digest = hashlib.sha256(f"{settings.model_root}|{settings.max_model_len}|mock".encode()).hexdigest()
+    return f"vllm-{settings.vllm_version}-{digest[:8]}"
+
+
+class MockServer:
+    """State shared by the routes: settings, replay planner, metrics."""
+
+    def __init__(self, settings: MockSettings, store: ReplayStore | None = None):
+        self.settings = settings
+        if store is None and settings.replay_store:
+            store = load_store(settings.replay_store)
+        self.planner = Planner(settings, store)
+        self.metrics = MockMetrics(settings.model_name, settings.max_model_len)
+        self.fingerprint = fingerprint_for(settings)
+
+    # --- plain routes ------------------------------------------------------------------------
+    async def health(self, request: Request) -> Response:
+        return Response(status_code=200)
+
+    async def version(self, request: Request) -> Response:
+        return _json({"version": self.settings.vllm_version})
+
+    async def load(self, request: Request) -> Response:
+        return _json({"server_load": self.metrics.running})
+
+    async def models(self, request: Request) -> Response:
+        s = self.settings
+        self.metrics.record_http("/v1/models", "GET", 200)
+        return _json(bodies.model_list(s.served_model_names, s.model_root, s.max_model_len, int(time.time())))
+
+    async def metrics_route(self, request: Request) -> Response:
+        return Response(self.metrics.render(), media_type=None,
+                        headers={"content-type": METRICS_CONTENT_TYPE})
+
+    # --- generation --------------------------------------------------------------------------
+    async def chat(self, request: Request) -> Response:
+        return await self._generate(request, "/v1/chat/completions", chat=True)
+
+    async def completions(self, request: Request) -> Response:
+        return await self._generate(request, "/v1/completions", chat=False)
+
+    async def _generate(self, request: Request, handler: str, chat: bool) -> Response:
+        started = time.perf_counter()
+        try:
+            body = V.parse_body(await request.body(), request.headers.get("content-type"))
+            header_id = request.headers.get("x-request-id")
+            plan = self.planner.plan_chat(body, header_id) if chat else self.planner.plan_completion(body, header_id)
+        except MockHTTPError as exc:
+            self.metrics.record_http(handler, "POST", exc.status)
+            return _error(exc)
+        self.metrics.record_http(handler, "POST", 200)
+        s = self.settings
+        if plan.deferred_error is not None:
+            return StreamingResponse(streaming.error_events(plan.deferred_error.body()), media_type="text/event-stream")
+
+        def done() -> None:
+            self.metrics.record_request(prompt_tokens=plan.prompt_tokens, choices=plan.choices, n=plan.n,
+                                        max_tokens=plan.budget, started=started)
+
+        if plan.stream:
+            common = dict(request_id=plan.request_id, created=plan.created, model=plan.model, choices=plan.choices,
+                          prompt_tokens=plan.prompt_tokens, include_usage=plan.include_usage,
+                          continuous_usage=plan.continuous_usage, fingerprint=self.fingerprint,
+                          echo_prefix=plan.echo_prefix, first_token_delay=s.latency_first_token,
+                          token_delay=s.latency_per_token, on_done=done)
+            if chat:
+                events = streaming.chat_events(role=plan.role, top_logprobs=plan.top_logprobs,
+                                               tool_mode=plan.tool_mode, **common)
+            else:
+                events = streaming.completion_events(logprobs=plan.top_logprobs, **common)
+            return StreamingResponse(events, media_type="text/event-stream")
+
+        await self._simulate_latency(plan)
+        if chat:
+            body = bodies.chat_completion(request_id=plan.request_id, created=plan.created, model=plan.model,
+                                          choices=plan.choices, prompt_tokens=plan.prompt_tokens,
+                                          fingerprint=self.fingerprint, role=plan.role, tool_mode=plan.tool_mode,
+                                          top_logprobs=plan.top_logprobs, echo_prefix=plan.echo_prefix)
+        else:
+            body = bodies.completion(request_id=plan.request_id, created=plan.created, model=plan.model,
+                                     choices=plan.choices, prompt_tokens=plan.prompt_tokens,
+                                     fingerprint=self.fingerprint, logprobs=plan.top_logprobs,
+                                     echo_prefix=plan.echo_prefix)
+        done()
+        return _json(body)
+
+    async def _simulate_latency(self, plan: Plan) -> None:
+        s = self.settings
+        if s.latency_first_token or s.latency_per_token:
+            import asyncio
+
+            steps = max((len(c["pieces"]) for c in plan.choices), default=0)
+            await asyncio.sleep(s.latency_first_token + s.latency_per_token * max(0, steps - 1))
+
+    # --- tokenizer ---------------------------------------------------------------------------
+    async def tokenize(self, request: Request) -> Response:
+        try:
+            body = V.parse_body(await request.body(), request.headers.get("content-type"))
+            if not isinstance(body, dict):
+                V._require_object(body, None)
+            schema = TokenizeChatSchema if "messages" in body else TokenizeCompletionSchema
+            req = _validate(schema, body)
+            V.resolve_model(req.model, self.settings.served_model_names)
+            if isinstance(req, TokenizeChatSchema):
+                tools = [t.model_dump(by_alias=True, exclude_none=True) for t in req.tools] if req.tools else None
+                text = render_chat(req.messages, req.add_generation_prompt, req.continue_final_message, tools)
+            else:
+                text = req.prompt
+            ids = encode(text)
+        except MockHTTPError as exc:
+            return _error(exc)
+        return _json({"count": len(ids), "max_model_len": self.settings.max_model_len, "tokens": ids,
+                      "token_strs": [token_str(t) for t in ids] if req.return_token_strs else None})
+
+    async def detokenize(self, request: Request) -> Response:
+        try:
+            body = V.parse_body(await request.body(), request.headers.get("content-type"))
+            req = _validate(DetokenizeSchema, body)
+            V.resolve_model(req.model, self.settings.served_model_names)
+            from .tokenizer import VOCAB_SIZE
+
+            bad = next((t for t in req.tokens if t >= VOCAB_SIZE), None)
+            if bad is not None:
+                raise V.E.bad_request(f"Token id {bad} is out of vocabulary")
+            text = decode(req.tokens)
+        except MockHTTPError as exc:
+            return _error(exc)
+        return _json({"prompt": text})
+
+
+def _validate(schema, body):
+    from pydantic import ValidationError
+
+    V._require_object(body, schema)
+    try:
+        return schema.model_validate(body)
+    except ValidationError as exc:
+        raise V._schema_errors(exc) from None
+
+
+async def _http_exception(request: Request, exc: HTTPException) -> Response:
+    """FastAPI's handler: ``{"detail": ...}`` JSON for 404/405 (with the Allow header)."""
+    return Response(dumps({"detail": exc.detail}), status_code=exc.status_code, media_type=JSON,
+                    headers=getattr(exc, "headers", None))
+
+
+def create_app(settings: MockSettings | None = None, store: ReplayStore | None = None):
+    """The mock vLLM server as an ASGI app (serve it with uvicorn, or use ``start_in_thread``)."""
+    settings = settings or MockSettings()
+    server = MockServer(settings, store)
+    routes = [
+        Route("/health", server.health, methods=["GET"]),
+        Route("/ping", server.health, methods=["GET", "POST"]),
+        Route("/version", server.version, methods=["GET"]),
+        Route("/load", server.load, methods=["GET"]),
+        Route("/metrics", server.metrics_route, methods=["GET"]),
+        Route("/v1/models", server.models, methods=["GET"]),
+        Route("/v1/chat/completions", server.chat, methods=["POST"]),
+        Route("/v1/completions", server.completions, methods=["POST"]),
+        Route("/tokenize", server.tokenize, methods=["POST"]),
+        Route("/detokenize", server.detokenize, methods=["POST"]),
+    ]
+    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_exception})
+    app.state.mock = server
+    wrapped = MockMiddleware(app, settings.api_keys)
+    wrapped.state = app.state  # type: ignore[attr-defined]
+    wrapped.mock = server  # type: ignore[attr-defined]
+    return wrapped

@@ -1,0 +1,206 @@
+"""From a validated request to choices: checks in vLLM's order, replay store first, generator second."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from . import validation as V
+from .bodies import random_hex16
+from .generator import GenSpec, generate, pick_tool
+from .replay import ReplayStore, canonical_request, replay_choices, request_key
+from .schemas import ChatCompletionSchema, CompletionSchema, NamedToolChoice
+from .settings import MockSettings
+from .tokenizer import VOCAB_SIZE, decode, encode, message_text, render_chat
+
+_CACHE_SIZE = 4096
+
+
+@dataclass
+class Plan:
+    """Everything a route needs to answer (streaming or not)."""
+
+    request_id: str
+    created: int
+    model: str
+    prompt_tokens: int
+    choices: list[dict]
+    budget: int
+    n: int
+    stream: bool
+    include_usage: bool
+    continuous_usage: bool
+    top_logprobs: int | None       # chat: top_logprobs when logprobs is on; completions: logprobs
+    tool_mode: str | None = None
+    role: str = "assistant"
+    echo_prefix: str = ""
+    deferred_error: V.E.MockHTTPError | None = None   # raised by the engine: in-stream for streams
+
+
+class Planner:
+    """Holds the replay store and a small cache of deterministic answers."""
+
+    def __init__(self, settings: MockSettings, store: ReplayStore | None):
+        self.settings = settings
+        self.store = store if store is not None and len(store) else None
+        self._cache: OrderedDict[tuple, list[dict]] = OrderedDict()
+
+    # --- shared -------------------------------------------------------------------------------
+    def _choices(self, body: dict, model: str, spec: GenSpec) -> tuple[list[dict], int | None]:
+        """(choices, recorded prompt tokens or None)."""
+        if self.store is not None:
+            entry = self.store.lookup(request_key({**body, "model": model}))
+            if entry is not None:
+                choices = replay_choices(entry, spec.budget)
+                if choices is not None:
+                    return choices, entry.get("prompt_tokens")
+        deterministic = spec.temperature == 0 or spec.seed is not None
+        if not deterministic:
+            return generate(spec), None
+        key = (spec.key_text, spec.budget)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = generate(spec)
+            self._cache[key] = cached
+            if len(self._cache) > _CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return cached, None
+
+    @staticmethod
+    def _request_id(prefix: str, header_id: str | None, body_id: str | None) -> str:
+        return prefix + (header_id if header_id is not None else body_id if body_id else random_hex16())
+
+    # --- chat ---------------------------------------------------------------------------------
+    def plan_chat(self, body, header_request_id: str | None = None) -> Plan:
+        s = self.settings
+        req: ChatCompletionSchema = V.validate_chat_body(body)
+        model = V.resolve_model(req.model, s.served_model_names)
+        V.check_tool_flags(req, s.tool_call_parser, s.enable_auto_tool_choice)
+        tools = [t.model_dump(by_alias=True, exclude_none=True) for t in req.tools] if req.tools else None
+        messages = req.messages
+        prompt_text = render_chat(messages, req.add_generation_prompt, req.continue_final_message,
+                                  tools if req.tool_choice != "none" else None)
+        prompt_tokens = len(encode(prompt_text))
+        if req.max_completion_tokens is not None:
+            requested, param = req.max_completion_tokens, "max_completion_tokens"
+        else:
+            requested, param = req.max_tokens, "max_tokens"
+        budget = V.output_budget(requested, param, prompt_tokens, s.max_model_len)
+        temperature = V.check_sampling(req, budget)
+        n = 1 if req.n is None else req.n
+
+        last_user = next((message_text(m.get("content")) for m in reversed(messages) if m.get("role") == "user"),
+                         message_text(messages[-1].get("content")) if messages else "")
+        tool_mode, tool = None, None
+        choice = req.tool_choice
+        if tools and choice != "none":
+            if isinstance(choice, NamedToolChoice):
+                tool_mode = "named"
+            elif choice == "required":
+                tool_mode = "required"
+            elif choice == "auto" and s.enable_auto_tool_choice and s.tool_call_parser:
+                tool_mode = "auto"
+            if tool_mode:
+                tool = pick_tool(tools, tool_mode, choice.function.name if tool_mode == "named" else None,
+                                 messages, last_user)
+        schema, json_object, options = self._structured(req)
+        stops = [req.stop] if isinstance(req.stop, str) else list(req.stop or [])
+        spec = GenSpec(
+            key_text=json.dumps(canonical_request({**body, "model": model}), sort_keys=True, ensure_ascii=False),
+            budget=budget, n=n, temperature=temperature, seed=req.seed, last_user_text=last_user, stop=stops,
+            include_stop_str_in_output=req.include_stop_str_in_output, min_tokens=req.min_tokens,
+            ignore_eos=req.ignore_eos, json_schema=schema, json_object=json_object, choice_options=options,
+            tool=tool, tool_mode=tool_mode if tool is not None else None,
+        )
+        top = None
+        if req.logprobs:
+            top = req.top_logprobs if req.top_logprobs is not None else 0
+        deferred = None
+        try:
+            V.check_logprobs_limit(top if req.logprobs else None, s.max_logprobs, VOCAB_SIZE)
+        except V.E.MockHTTPError as exc:
+            if not req.stream:
+                raise
+            deferred = exc
+        choices, recorded_prompt = self._choices(body, model, spec) if deferred is None else ([], None)
+        role = s.response_role if req.add_generation_prompt else (messages[-1].get("role") if messages else
+                                                                   s.response_role)
+        echo_prefix = ""
+        if req.echo and messages and messages[-1].get("role") == role:
+            echo_prefix = message_text(messages[-1].get("content"))
+        opts = req.stream_options
+        return Plan(
+            request_id=self._request_id("chatcmpl-", header_request_id, req.request_id),
+            created=int(time.time()), model=s.model_name,
+            prompt_tokens=recorded_prompt if recorded_prompt is not None else prompt_tokens,
+            choices=choices, budget=budget, n=n, stream=bool(req.stream),
+            include_usage=bool(opts and opts.include_usage), continuous_usage=bool(opts and opts.continuous_usage_stats),
+            top_logprobs=top, tool_mode=spec.tool_mode, role=role, echo_prefix=echo_prefix, deferred_error=deferred,
+        )
+
+    @staticmethod
+    def _structured(req) -> tuple[dict | None, bool, list | None]:
+        rf = req.response_format
+        if rf is not None:
+            if rf.type == "json_schema" and rf.json_schema is not None:
+                return (rf.json_schema.json_schema or {}), False, None
+            if rf.type == "json_object":
+                return None, True, None
+        so = req.structured_outputs
+        if isinstance(so, dict):
+            if so.get("json") is not None:
+                js = so["json"]
+                if isinstance(js, str):
+                    try:
+                        js = json.loads(js)
+                    except ValueError:
+                        js = {}
+                return js, False, None
+            if so.get("choice"):
+                return None, False, [str(c) for c in so["choice"]]
+            if so.get("json_object"):
+                return None, True, None
+        return None, False, None
+
+    # --- completions --------------------------------------------------------------------------
+    def plan_completion(self, body, header_request_id: str | None = None) -> Plan:
+        s = self.settings
+        req: CompletionSchema = V.validate_completion_body(body)
+        model = V.resolve_model(req.model, s.served_model_names)
+        prompt = req.prompt
+        if not prompt:
+            raise V.E.bad_request("Prompt cannot be empty")
+        prompts: list = [prompt] if isinstance(prompt, str) or (prompt and isinstance(prompt[0], int)) else prompt
+        texts = [p if isinstance(p, str) else decode([t for t in p if 0 <= t < VOCAB_SIZE]) for p in prompts]
+        prompt_lens = [len(encode(t)) if isinstance(p, str) else len(p) for p, t in zip(prompts, texts)]
+        budget = 0
+        all_choices: list[dict] = []
+        recorded_total = 0
+        n = 1 if req.n is None else req.n
+        top = req.logprobs
+        for text, plen in zip(texts, prompt_lens):
+            budget = V.output_budget(req.max_tokens, "max_tokens", plen, s.max_model_len)
+            temperature = V.check_sampling(req, budget)
+            V.check_logprobs_limit(top, s.max_logprobs, VOCAB_SIZE)
+            stops = [req.stop] if isinstance(req.stop, str) else list(req.stop or [])
+            sub_body = {**body, "prompt": text, "model": model}
+            schema, json_object, options = self._structured(req)
+            spec = GenSpec(
+                key_text=json.dumps(canonical_request(sub_body), sort_keys=True, ensure_ascii=False),
+                budget=budget, n=n, temperature=temperature, seed=req.seed, last_user_text=text, stop=stops,
+                include_stop_str_in_output=req.include_stop_str_in_output, min_tokens=req.min_tokens,
+                ignore_eos=req.ignore_eos, json_schema=schema, json_object=json_object, choice_options=options,
+            )
+            choices, recorded = self._choices(sub_body, model, spec)
+            all_choices.extend(choices)
+            recorded_total += recorded if recorded is not None else plen
+        echo_prefix = texts[0] if req.echo and len(texts) == 1 else ""
+        opts = req.stream_options
+        return Plan(
+            request_id=self._request_id("cmpl-", header_request_id, req.request_id),
+            created=int(time.time()), model=s.model_name, prompt_tokens=recorded_total, choices=all_choices,
+            budget=budget, n=n, stream=bool(req.stream), include_usage=bool(opts and opts.include_usage),
+            continuous_usage=bool(opts and opts.continuous_usage_stats), top_logprobs=top, echo_prefix=echo_prefix,
+        )

@@ -1,0 +1,133 @@
+"""A small Prometheus registry with vLLM's metric names; the counters really count.
+
+Engine metrics carry ``model_name`` and ``engine="0"`` labels, like vLLM's. Rendering follows
+``prometheus_client``'s text format (``# HELP``/``# TYPE``, ``_total``/``_created`` for counters,
+``_bucket``/``_count``/``_sum`` for histograms).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+
+CONTENT_TYPE = "text/plain; version=1.0.0; charset=utf-8"
+
+_LATENCY_BUCKETS = (0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
+                    20.0, 40.0, 80.0, 160.0, 640.0, 2560.0)
+_TOKEN_BUCKETS = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0)
+_N_BUCKETS = (1.0, 2.0, 5.0, 10.0, 20.0)
+_FINISHED_REASONS = ("stop", "length", "abort", "error", "repetition")
+
+
+def _fmt(value: float) -> str:
+    if value == float("inf"):
+        return "+Inf"
+    if float(value).is_integer():
+        return f"{float(value):.1f}"
+    return repr(float(value))
+
+
+class _Histogram:
+    __slots__ = ("buckets", "counts", "total", "count")
+
+    def __init__(self, buckets):
+        self.buckets = tuple(buckets) + (float("inf"),)
+        self.counts = [0] * len(self.buckets)
+        self.total = 0.0
+        self.count = 0
+
+    def observe(self, value: float) -> None:
+        for i, bound in enumerate(self.buckets):
+            if value <= bound:
+                self.counts[i] += 1
+        self.total += value
+        self.count += 1
+
+
+class MockMetrics:
+    """Counters updated by the routes (single event loop, so no locking needed)."""
+
+    def __init__(self, model_name: str, max_model_len: int):
+        self.model_name = model_name
+        self.max_model_len = max_model_len
+        self.created = time.time()
+        self.running = 0
+        self.prompt_tokens = 0
+        self.generation_tokens = 0
+        self.success = {r: 0 for r in _FINISHED_REASONS}
+        self.e2e = _Histogram(_LATENCY_BUCKETS)
+        self.ttft = _Histogram(_LATENCY_BUCKETS)
+        self.prompt_hist = _Histogram(_TOKEN_BUCKETS)
+        self.generation_hist = _Histogram(_TOKEN_BUCKETS)
+        self.n_hist = _Histogram(_N_BUCKETS)
+        self.max_tokens_hist = _Histogram(_TOKEN_BUCKETS)
+        self.http: dict[tuple[str, str, str], int] = defaultdict(int)
+
+    def record_request(self, *, prompt_tokens: int, choices: list[dict], n: int, max_tokens: int,
+                       started: float) -> None:
+        generated = sum(len(c["pieces"]) for c in choices)
+        elapsed = time.perf_counter() - started
+        self.prompt_tokens += prompt_tokens
+        self.generation_tokens += generated
+        for c in choices:
+            reason = c["finish_reason"] if c["finish_reason"] in self.success else "stop"
+            self.success[reason] += 1
+        self.e2e.observe(elapsed)
+        self.ttft.observe(elapsed)
+        self.prompt_hist.observe(prompt_tokens)
+        self.generation_hist.observe(generated)
+        self.n_hist.observe(n)
+        self.max_tokens_hist.observe(max_tokens)
+
+    def record_http(self, handler: str, method: str, status: int) -> None:
+        self.http[(handler, method, f"{status // 100}xx")] += 1
+
+    # --- rendering ------------------------------------------------------------------------
+    def render(self) -> bytes:
+        labels = f'engine="0",model_name="{self.model_name}"'
+        out: list[str] = []
+        created = _fmt(self.created)
+
+        def gauge(name, help_, value, extra=""):
+            out.append(f"# HELP {name} {help_}\n# TYPE {name} gauge\n{name}{{{labels}{extra}}} {_fmt(value)}\n")
+
+        def counter(name, help_, rows):
+            out.append(f"# HELP {name}_total {help_}\n# TYPE {name}_total counter\n")
+            for extra, value in rows:
+                out.append(f"{name}_total{{{labels}{extra}}} {_fmt(value)}\n")
+            out.append(f"# HELP {name}_created {help_}\n# TYPE {name}_created gauge\n")
+            for extra, _ in rows:
+                out.append(f"{name}_created{{{labels}{extra}}} {created}\n")
+
+        def histogram(name, help_, hist: _Histogram):
+            out.append(f"# HELP {name} {help_}\n# TYPE {name} histogram\n")
+            for bound, count in zip(hist.buckets, hist.counts):
+                out.append(f'{name}_bucket{{{labels},le="{_fmt(bound)}"}} {_fmt(count)}\n')
+            out.append(f"{name}_count{{{labels}}} {_fmt(hist.count)}\n{name}_sum{{{labels}}} {_fmt(hist.total)}\n")
+            out.append(f"# HELP {name}_created {help_}\n# TYPE {name}_created gauge\n"
+                       f"{name}_created{{{labels}}} {created}\n")
+
+        gauge("vllm:num_requests_running", "Number of requests in model execution batches.", self.running)
+        gauge("vllm:num_requests_waiting", "Number of requests waiting to be processed.", 0)
+        gauge("vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.", 0)
+        counter("vllm:num_preemptions", "Cumulative number of preemption from the engine.", [("", 0)])
+        counter("vllm:prompt_tokens", "Number of prefill tokens processed.", [("", self.prompt_tokens)])
+        counter("vllm:generation_tokens", "Number of generation tokens processed.", [("", self.generation_tokens)])
+        counter("vllm:request_success", "Count of successfully processed requests.",
+                [(f',finished_reason="{r}"', v) for r, v in self.success.items()])
+        counter("vllm:prefix_cache_queries", "Prefix cache queries, in terms of number of queried tokens.",
+                [("", self.prompt_tokens)])
+        counter("vllm:prefix_cache_hits", "Prefix cache hits, in terms of number of cached tokens.", [("", 0)])
+        histogram("vllm:request_prompt_tokens", "Number of prefill tokens processed.", self.prompt_hist)
+        histogram("vllm:request_generation_tokens", "Number of generation tokens processed.", self.generation_hist)
+        histogram("vllm:request_params_n", "Histogram of the n request parameter.", self.n_hist)
+        histogram("vllm:request_params_max_tokens", "Histogram of the max_tokens request parameter.",
+                  self.max_tokens_hist)
+        histogram("vllm:time_to_first_token_seconds", "Histogram of time to first token in seconds.", self.ttft)
+        histogram("vllm:e2e_request_latency_seconds", "Histogram of e2e request latency in seconds.", self.e2e)
+        out.append("# HELP http_requests_total Total number of requests by method, status and handler.\n"
+                   "# TYPE http_requests_total counter\n")
+        for (handler, method, status), value in sorted(self.http.items()):
+            out.append(f'http_requests_total{{handler="{handler}",method="{method}",status="{status}"}} '
+                       f"{_fmt(value)}\n")
+        return "".join(out).encode("utf-8")

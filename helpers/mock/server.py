@@ -1,0 +1,178 @@
+"""Run the mock: in a background thread (tests, notebooks) or in the foreground (CLI).
+
+``start_in_thread`` binds the socket first (so ``port=0`` picks a free port and the URL is known),
+then runs uvicorn on its own event loop in a daemon thread, without signal handlers; it returns once
+the server accepts connections. That works inside a Jupyter kernel, whose main thread already runs
+an asyncio loop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+import threading
+import time
+
+import uvicorn
+
+from .app import create_app
+from .settings import DEFAULT_MODEL, MockSettings
+
+_START_TIMEOUT = 30.0
+
+
+class _Server(uvicorn.Server):
+    """uvicorn.Server that reports readiness through a callback."""
+
+    def __init__(self, config: uvicorn.Config, on_started=None):
+        super().__init__(config)
+        self._on_started = on_started
+
+    async def startup(self, sockets=None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started and self._on_started is not None:
+            self._on_started()
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise OSError(f"the mock vLLM server cannot listen on {host}:{port} ({exc.strerror}); "
+                      "pick another port (port=0 picks a free one)") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def _url(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
+
+
+def _config(app, log_level: str) -> uvicorn.Config:
+    return uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="off", timeout_keep_alive=30)
+
+
+class RunningMock:
+    """A mock server running in a background thread. ``.url`` has no ``/v1``."""
+
+    def __init__(self, settings: MockSettings | None = None, host: str = "127.0.0.1", port: int = 0,
+                 log_level: str = "warning"):
+        self.settings = settings or MockSettings()
+        self.app = create_app(self.settings)
+        self._sock = _bind(host, port)
+        self.host = host
+        self.port = self._sock.getsockname()[1]
+        self.url = _url(host, self.port)
+        self._ready = threading.Event()
+        self._server = _Server(_config(self.app, log_level), on_started=self._ready.set)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name=f"vllm-mock-{self.port}", daemon=True)
+        self._stopped = False
+        self._thread.start()
+        deadline = time.monotonic() + _START_TIMEOUT
+        while not self._ready.wait(0.01):
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the mock vLLM server did not start on {self.url}: {self._error!r}")
+
+    def _run(self) -> None:
+        try:
+            self._server.run(sockets=[self._sock])
+        except BaseException as exc:  # reported by the starting thread
+            self._error = exc
+
+    @property
+    def base_url(self) -> str:
+        """The OpenAI-style base URL (``.url + "/v1"``)."""
+        return self.url + "/v1"
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the server and join its thread (safe to call twice)."""
+        if self._stopped:
+            return
+        self._stopped = True
+        self._server.should_exit = True
+        if self._thread.is_alive() and threading.current_thread() is not self._thread:
+            self._thread.join(timeout)
+        try:
+            self._sock.close()
+        except OSError:
+            pass
+
+    def __enter__(self) -> "RunningMock":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        state = "stopped" if self._stopped else "running"
+        return f"<RunningMock {self.url} {state} model={self.settings.model_name!r}>"
+
+
+def start_in_thread(settings: MockSettings | None = None, host: str = "127.0.0.1", port: int = 0) -> RunningMock:
+    """Start the mock in a daemon thread; returns once it listens (``.url``, ``.port``, ``.stop()``)."""
+    return RunningMock(settings, host=host, port=port)
+
+
+# --- CLI ----------------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m helpers.mock",
+                                description="A wire-faithful mock of vLLM's OpenAI-compatible server (no model needed).")
+    p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    p.add_argument("--served-model-name", nargs="+", default=[DEFAULT_MODEL], metavar="NAME",
+                   help="model names to answer to; responses report the first")
+    p.add_argument("--model", default=None, help="the 'root' shown in /v1/models (default: the first name)")
+    p.add_argument("--max-model-len", type=int, default=2048)
+    p.add_argument("--api-key", nargs="+", default=None, metavar="KEY",
+                   help="require 'Authorization: Bearer KEY' on /v1 (default: $VLLM_API_KEY, else open)")
+    p.add_argument("--enable-auto-tool-choice", action="store_true")
+    p.add_argument("--tool-call-parser", default=None)
+    p.add_argument("--max-logprobs", type=int, default=20)
+    p.add_argument("--replay-store", default=None, metavar="PATH|none",
+                   help="replay file to answer from first (default: the packaged one; 'none' disables)")
+    p.add_argument("--vllm-version", default=None, help="version to report (default 0.32.0)")
+    p.add_argument("--log-level", default="warning")
+    return p
+
+
+def settings_from_args(args: argparse.Namespace) -> MockSettings:
+    kwargs = dict(served_model_names=args.served_model_name, model_root=args.model, max_model_len=args.max_model_len,
+                  enable_auto_tool_choice=args.enable_auto_tool_choice, tool_call_parser=args.tool_call_parser,
+                  max_logprobs=args.max_logprobs)
+    if args.api_key is not None:
+        kwargs["api_keys"] = args.api_key
+    if args.replay_store is not None:
+        kwargs["replay_store"] = None if args.replay_store.lower() == "none" else args.replay_store
+    if args.vllm_version:
+        kwargs["vllm_version"] = args.vllm_version
+    return MockSettings(**kwargs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m helpers.mock ...``: serve in the foreground until Ctrl-C."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = settings_from_args(args)
+        sock = _bind(args.host, args.port)
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    url = _url(args.host, sock.getsockname()[1])
+
+    def ready() -> None:
+        print(f"vLLM mock serving {settings.model_name!r} at {url} (OpenAI base URL {url}/v1)", flush=True)
+
+    server = _Server(_config(create_app(settings), args.log_level), on_started=ready)
+    server.run(sockets=[sock])
+    return 0

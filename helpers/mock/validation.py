@@ -1,0 +1,314 @@
+"""Request checks in vLLM 0.32's order, raising ``MockHTTPError`` with vLLM's exact bodies.
+
+Order (as FastAPI + vLLM run them):
+1. JSON decoding (only when Content-Type is JSON-ish or missing) -> ``json_invalid`` schema error
+2. ``validate_json_request``: media type must be ``application/json``
+3. the request model's ``mode="before"`` validators (last defined runs first), raising vLLM errors
+4. pydantic field validation -> schema errors (``Bad Request``)
+5. the serving layer: model name (404), tool-choice flags, prompt length, max_tokens, sampling params,
+   logprobs limit.
+"""
+
+from __future__ import annotations
+
+import math
+from email.message import Message
+
+from pydantic import ValidationError
+
+from . import errors as E
+from .jsonutil import JSONDecodeError, loads, stdlib_json_error
+from .schemas import ChatCompletionSchema, CompletionSchema, NamedToolChoice
+
+_SAMPLING_EPS = 1e-5
+
+
+# --- body -------------------------------------------------------------------------------------
+
+def _is_json_content_type(content_type: str | None) -> bool:
+    if not content_type:
+        return True
+    msg = Message()
+    msg["content-type"] = content_type
+    if msg.get_content_maintype() == "application":
+        sub = msg.get_content_subtype()
+        return sub == "json" or sub.endswith("+json")
+    return False
+
+
+def parse_body(raw: bytes, content_type: str | None, require_json_media: bool = True):
+    """Decode the request body like FastAPI, then apply vLLM's media-type check."""
+    body = raw
+    if raw and _is_json_content_type(content_type):
+        try:
+            body = loads(raw)
+        except JSONDecodeError:
+            err = stdlib_json_error(raw)
+            pos = err.pos if err is not None else 0
+            msg = err.msg if err is not None else "Invalid UTF-8"
+            raise E.schema_error([E.schema_issue("json_invalid", ("body", pos), "JSON decode error", {},
+                                                 {"error": msg})]) from None
+    if require_json_media:
+        media = (content_type or "").lower().split(";", 1)[0]
+        if media != "application/json":
+            raise E.unsupported_media_type()
+    if raw == b"":
+        body = None
+    return body
+
+
+def _schema_errors(exc: ValidationError) -> E.MockHTTPError:
+    issues = []
+    for err in exc.errors(include_url=False):
+        loc = ("body",) + tuple(p for p in err["loc"] if not _internal_loc(str(p)))
+        issue = {"type": err["type"], "loc": loc, "msg": err["msg"], "input": err.get("input")}
+        if "ctx" in err:
+            issue["ctx"] = err["ctx"]
+        issues.append(issue)
+    return E.schema_error(issues)
+
+
+_INTERNAL_MARKERS = frozenset(
+    "function-wrap function-after function-before function-plain json-or-python lax-or-strict chain default "
+    "nullable tagged-union union call arguments is-instance is-subclass callable str int float bool bytes "
+    "bytearray list tuple dict set frozenset complex none nonetype".split())
+
+
+def _internal_loc(segment: str) -> bool:
+    return any(c in segment for c in "[]{}()") or segment.lower() in _INTERNAL_MARKERS
+
+
+def _require_object(body, schema_cls):
+    if body is None:
+        raise E.schema_error([E.schema_issue("missing", ("body",), "Field required", None)])
+    if not isinstance(body, dict):
+        # pydantic's model_attributes_type, reported at loc ("body",)
+        raise E.schema_error([E.schema_issue(
+            "model_attributes_type", ("body",), "Input should be a valid dictionary or object to extract fields from",
+            body)])
+
+
+# --- chat completions: vLLM's model validators ------------------------------------------------
+
+def _check_system_and_generation(data: dict) -> None:
+    if data.get("continue_final_message") and data.get("add_generation_prompt"):
+        raise E.vllm_error("Cannot set both `continue_final_message` and `add_generation_prompt` to True.")
+
+
+def _check_tool_usage(data: dict) -> None:
+    if data.get("tools") == []:
+        raise E.vllm_error("`tools` must not be an empty array. Either provide at least one tool or omit the "
+                           "field entirely.", parameter="tools")
+    if "tool_choice" not in data and data.get("tools"):
+        data["tool_choice"] = "auto"
+    choice = data.get("tool_choice")
+    if choice == "none" or choice is None:
+        return
+    if "tools" not in data or data["tools"] is None:
+        raise E.vllm_error("When using `tool_choice`, `tools` must be set.", parameter="tool_choice")
+    if choice not in ("auto", "required") and not isinstance(choice, dict):
+        raise E.vllm_error(f"Invalid value for `tool_choice`: {choice}! Only named tools, \"none\", \"auto\" or "
+                           "\"required\" are supported.", parameter="tool_choice")
+    if isinstance(choice, dict):
+        usage = 'Correct usage: `{"type": "function", "function": {"name": "my_function"}}`'
+        function = choice.get("function")
+        if not isinstance(function, dict):
+            raise E.vllm_error(f"Invalid value for `function`: `{function}` in `tool_choice`! {usage}",
+                               parameter="tool_choice.function")
+        if "name" not in function:
+            raise E.vllm_error(f"Expected field `name` in `function` in `tool_choice`! {usage}",
+                               parameter="tool_choice.function.name")
+        name = function["name"]
+        if not isinstance(name, str) or not name:
+            raise E.vllm_error(f"Invalid `name` in `function`: `{name}` in `tool_choice`! {usage}",
+                               parameter="tool_choice.function.name")
+        tools = data["tools"] if isinstance(data["tools"], list) else []
+        if not any(isinstance(t, dict) and isinstance(t.get("function"), dict)
+                   and t["function"].get("name") == name for t in tools):
+            raise E.vllm_error("The tool specified in `tool_choice` does not match any of the specified `tools`",
+                               parameter="tool_choice")
+
+
+def _check_structured_outputs_count(data: dict) -> None:
+    so = data.get("structured_outputs")
+    if so is None or not isinstance(so, dict):
+        return
+    count = sum(so.get(k) is not None for k in ("json", "regex", "choice"))
+    if count > 1:
+        raise E.vllm_error("You can only use one kind of constraints for structured outputs ('json', 'regex' or "
+                           "'choice').")
+    if count > 0 and data.get("tool_choice", "none") not in ("none", "auto", "required"):
+        raise E.vllm_error("You can only either use constraints for structured outputs or tools, not both.")
+
+
+def _check_logprobs(data: dict, top_name: str = "top_logprobs") -> None:
+    for name in ("prompt_logprobs", top_name):
+        value = data.get(name)
+        if value is not None and not isinstance(value, (int, float)):
+            raise E.vllm_error(f"`{name}` must be an integer.", parameter=name, value=value)
+    prompt_logprobs = data.get("prompt_logprobs")
+    if prompt_logprobs is not None:
+        if data.get("stream") and (prompt_logprobs > 0 or prompt_logprobs == -1):
+            raise E.vllm_error("`prompt_logprobs` are not available when `stream=True`.", parameter="prompt_logprobs")
+        if prompt_logprobs < 0 and prompt_logprobs != -1:
+            raise E.vllm_error("`prompt_logprobs` must be a positive value or -1.", parameter="prompt_logprobs",
+                               value=prompt_logprobs)
+    top = data.get(top_name)
+    if top is not None:
+        if top < 0 and top != -1:
+            raise E.vllm_error("`top_logprobs` must be a positive value or -1.", parameter="top_logprobs", value=top)
+        if (top == -1 or top > 0) and not data.get("logprobs"):
+            raise E.vllm_error("when using `top_logprobs`, `logprobs` must be set to true.", parameter="top_logprobs")
+
+
+def _check_stream_options(data: dict) -> None:
+    if data.get("stream_options") and not data.get("stream"):
+        raise E.vllm_error("Stream options can only be defined when `stream=True`.", parameter="stream_options")
+
+
+def _check_response_format(data: dict) -> None:
+    rf = data.get("response_format")
+    if isinstance(rf, dict) and rf.get("type") == "json_schema" and rf.get("json_schema") is None:
+        raise E.vllm_error("When response_format type is 'json_schema', the 'json_schema' field must be provided.",
+                           parameter="response_format")
+
+
+def validate_chat_body(body) -> ChatCompletionSchema:
+    """Steps 3 and 4 for /v1/chat/completions; returns the parsed request."""
+    _require_object(body, ChatCompletionSchema)
+    data = body
+    messages = data.get("messages")
+    if isinstance(messages, list):  # _normalize_messages_before: reasoning_content -> reasoning
+        for msg in messages:
+            if isinstance(msg, dict) and msg.get("reasoning_content") is not None and msg.get("reasoning") is None:
+                msg["reasoning"] = msg.pop("reasoning_content")
+    _check_system_and_generation(data)
+    _check_tool_usage(data)
+    _check_structured_outputs_count(data)
+    _check_logprobs(data)
+    _check_stream_options(data)
+    _check_response_format(data)
+    try:
+        return ChatCompletionSchema.model_validate(data)
+    except ValidationError as exc:
+        raise _schema_errors(exc) from None
+
+
+def validate_completion_body(body) -> CompletionSchema:
+    _require_object(body, CompletionSchema)
+    data = body
+    prompt = data.get("prompt")
+    if (prompt is None or prompt == "") and not data.get("prompt_embeds"):
+        raise E.vllm_error("Either prompt or prompt_embeds must be provided and non-empty.", parameter="prompt")
+    _check_structured_outputs_count(data)
+    # completions: logprobs is an int; vLLM checks it in its own validator
+    lp = data.get("logprobs")
+    if lp is not None and isinstance(lp, (int, float)) and lp < 0 and lp != -1:
+        raise E.vllm_error("`logprobs` must be a positive value or -1.", parameter="logprobs", value=lp)
+    pl = data.get("prompt_logprobs")
+    if pl is not None and isinstance(pl, (int, float)):
+        if data.get("stream") and (pl > 0 or pl == -1):
+            raise E.vllm_error("`prompt_logprobs` are not available when `stream=True`.", parameter="prompt_logprobs")
+    _check_stream_options(data)
+    _check_response_format(data)
+    try:
+        return CompletionSchema.model_validate(data)
+    except ValidationError as exc:
+        raise _schema_errors(exc) from None
+
+
+# --- serving-layer checks ---------------------------------------------------------------------
+
+def resolve_model(requested: str | None, served: list[str]) -> str:
+    """vLLM's ``_check_model``: null/empty means the first served name; unknown names are 404."""
+    if not requested:
+        return served[0]
+    if requested in served:
+        return requested
+    raise E.model_not_found(requested, served)
+
+
+def check_tool_flags(req: ChatCompletionSchema, tool_parser: str | None, enable_auto: bool) -> None:
+    """``OnlineRenderer``: tool choices need a tool parser (and "auto" needs --enable-auto-tool-choice)."""
+    choice = req.tool_choice
+    if tool_parser or choice in (None, "none"):
+        return
+    if choice == "auto" and not enable_auto:
+        raise E.bad_request('"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set')
+    if choice != "auto":
+        desc = f'function "{choice.function.name}"' if isinstance(choice, NamedToolChoice) else f'"{choice}"'
+        raise E.bad_request(f"tool_choice={desc} requires --tool-call-parser to be set")
+
+
+def output_budget(requested: int | None, param_name: str, prompt_tokens: int, max_model_len: int) -> int:
+    """``TokenizeParams`` + ``get_max_tokens``: reject impossible budgets, clamp to the context."""
+    if requested is not None and requested > max_model_len:
+        raise E.vllm_error(f"{param_name}={requested} cannot be greater than max_model_len={max_model_len}. "
+                           "Please request fewer output tokens.", parameter=param_name, value=requested)
+    if prompt_tokens > max_model_len:
+        raise E.vllm_error(f"This model's maximum context length is {max_model_len} tokens. However, your prompt "
+                           f"contains {prompt_tokens} input tokens, which exceeds this limit even without any output "
+                           "tokens. Please reduce the length of the input prompt.",
+                           parameter="input_tokens", value=prompt_tokens)
+    room = max_model_len - prompt_tokens
+    return room if requested is None else min(room, requested)
+
+
+def check_sampling(req, max_tokens: int) -> float:
+    """``SamplingParams._verify_args``; returns the effective temperature."""
+    n = 1 if req.n is None else req.n
+    if n < 1:
+        raise E.vllm_error(f"n must be at least 1, got {n}.")
+    if n > 16384:
+        raise E.vllm_error(f"n must be at most 16384, got {n}. ")
+    presence = 0.0 if req.presence_penalty is None else req.presence_penalty
+    frequency = 0.0 if req.frequency_penalty is None else req.frequency_penalty
+    repetition = 1.0 if req.repetition_penalty is None else req.repetition_penalty
+    temperature = 1.0 if req.temperature is None else req.temperature
+    top_p = 1.0 if req.top_p is None else req.top_p
+    top_k = 0 if req.top_k is None else req.top_k
+    min_p = 0.0 if req.min_p is None else req.min_p
+    if not -2.0 <= presence <= 2.0:
+        raise E.vllm_error(f"presence_penalty must be in [-2, 2], got {presence}.")
+    if not -2.0 <= frequency <= 2.0:
+        raise E.vllm_error(f"frequency_penalty must be in [-2, 2], got {frequency}.")
+    if not math.isfinite(repetition):
+        raise E.vllm_error(f"repetition_penalty must be a finite number, got {repetition}.")
+    if repetition <= 0.0:
+        raise E.vllm_error(f"repetition_penalty must be greater than zero, got {repetition}.")
+    if not math.isfinite(temperature):
+        raise E.vllm_error(f"temperature must be a finite number, got {temperature}.", "temperature", temperature)
+    if temperature < 0.0:
+        raise E.vllm_error(f"temperature must be non-negative, got {temperature}.", "temperature", temperature)
+    if temperature > 2.0:
+        raise E.vllm_error(f"temperature must be in [0, 2], got {temperature}.", "temperature", temperature)
+    if not 0.0 < top_p <= 1.0:
+        raise E.vllm_error(f"top_p must be in (0, 1], got {top_p}.", "top_p", top_p)
+    if top_k < -1:
+        raise E.vllm_error(f"top_k must be 0 (disable), or at least 1, got {top_k}.")
+    if not 0.0 <= min_p <= 1.0:
+        raise E.vllm_error(f"min_p must be in [0, 1], got {min_p}.")
+    if max_tokens < 1:
+        raise E.vllm_error(f"max_tokens must be at least 1, got {max_tokens}.", "max_tokens", max_tokens)
+    if req.min_tokens < 0:
+        raise E.vllm_error(f"min_tokens must be greater than or equal to 0, got {req.min_tokens}.")
+    if req.min_tokens > max_tokens:
+        raise E.vllm_error(f"min_tokens must be less than or equal to max_tokens={max_tokens}, got {req.min_tokens}.")
+    stops = [req.stop] if isinstance(req.stop, str) else (req.stop or [])
+    if any(not s for s in stops):
+        raise E.vllm_error("stop cannot contain an empty string.")
+    if any(not w for w in req.bad_words):
+        raise E.vllm_error(f"bad_words cannot contain an empty string. Got bad_words={req.bad_words}")
+    if temperature < _SAMPLING_EPS and n > 1:
+        raise E.vllm_error(f"n must be 1 when using greedy sampling, got {n}.")
+    return temperature
+
+
+def check_logprobs_limit(num_logprobs: int | None, max_logprobs: int, vocab_size: int) -> None:
+    """The engine input processor's ``_validate_logprobs``."""
+    if num_logprobs:
+        if num_logprobs == -1:
+            num_logprobs = vocab_size
+        if num_logprobs > max_logprobs:
+            raise E.vllm_error(f"Requested sample logprobs of {num_logprobs}, which is greater than max allowed: "
+                               f"{max_logprobs}", parameter="logprobs", value=num_logprobs)
