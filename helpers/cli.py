@@ -1,4 +1,4 @@
-"""``python -m helpers <command>``: serve the mock, check a server, run or rebuild the notebooks.
+"""python -m helpers <command>: serve the mock, check a server, run or rebuild the notebooks.
 
 Commands for the real vLLM lane (``serve-vllm``, ``build-model``, ``record``, ``fidelity``) live in their
 own modules and are imported only when used.

