@@ -7,6 +7,8 @@ import time
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
@@ -100,11 +102,13 @@ class MockServer:
             common = dict(request_id=plan.request_id, created=plan.created, model=plan.model, choices=plan.choices,
                           prompt_tokens=plan.prompt_tokens, include_usage=plan.include_usage,
                           continuous_usage=plan.continuous_usage, fingerprint=self.fingerprint,
-                          echo_prefix=plan.echo_prefix, first_token_delay=s.latency_first_token,
+                          echo_prefix=plan.echo_prefix, stops=plan.stops, include_stop=plan.include_stop,
+                          first_token_delay=s.latency_first_token,
                           token_delay=s.latency_per_token, on_done=done)
             if chat:
                 events = streaming.chat_events(role=plan.role, top_logprobs=plan.top_logprobs,
-                                               tool_mode=plan.tool_mode, **common)
+                                               tool_mode=plan.tool_mode, parser_active=bool(s.tool_call_parser),
+                                               **common)
             else:
                 events = streaming.completion_events(logprobs=plan.top_logprobs, **common)
             return StreamingResponse(events, media_type="text/event-stream")
@@ -199,7 +203,10 @@ def create_app(settings: MockSettings | None = None, store: ReplayStore | None =
         Route("/tokenize", server.tokenize, methods=["POST"]),
         Route("/detokenize", server.detokenize, methods=["POST"]),
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_exception})
+    # vLLM always installs CORSMiddleware (no allowed origins by default): it adds "vary: Origin".
+    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_exception},
+                    middleware=[Middleware(CORSMiddleware, allow_origins=settings.allowed_origins,
+                                           allow_credentials=False, allow_methods=["*"], allow_headers=["*"])])
     app.state.mock = server
     wrapped = MockMiddleware(app, settings.api_keys)
     wrapped.state = app.state  # type: ignore[attr-defined]

@@ -37,6 +37,8 @@ class Plan:
     role: str = "assistant"
     echo_prefix: str = ""
     deferred_error: V.E.MockHTTPError | None = None   # raised by the engine: in-stream for streams
+    stops: list[str] | None = None
+    include_stop: bool = False
 
 
 class Planner:
@@ -80,13 +82,15 @@ class Planner:
         V.check_tool_flags(req, s.tool_call_parser, s.enable_auto_tool_choice)
         tools = [t.model_dump(by_alias=True, exclude_none=True) for t in req.tools] if req.tools else None
         messages = req.messages
-        prompt_text = render_chat(messages, req.add_generation_prompt, req.continue_final_message,
-                                  tools if req.tool_choice != "none" else None)
-        prompt_tokens = len(encode(prompt_text))
         if req.max_completion_tokens is not None:
             requested, param = req.max_completion_tokens, "max_completion_tokens"
         else:
             requested, param = req.max_tokens, "max_tokens"
+        V.check_max_tokens(requested, param, s.max_model_len)
+        V.check_conversation(req)
+        prompt_text = render_chat(messages, req.add_generation_prompt, req.continue_final_message,
+                                  tools if req.tool_choice != "none" else None)
+        prompt_tokens = len(encode(prompt_text))
         budget = V.output_budget(requested, param, prompt_tokens, s.max_model_len)
         temperature = V.check_sampling(req, budget)
         n = 1 if req.n is None else req.n
@@ -119,7 +123,7 @@ class Planner:
             top = req.top_logprobs if req.top_logprobs is not None else 0
         deferred = None
         try:
-            V.check_logprobs_limit(top if req.logprobs else None, s.max_logprobs, VOCAB_SIZE)
+            V.check_logprobs_limit(top if req.logprobs else None, s.max_logprobs, s.vocab_size)
         except V.E.MockHTTPError as exc:
             if not req.stream:
                 raise
@@ -138,6 +142,7 @@ class Planner:
             choices=choices, budget=budget, n=n, stream=bool(req.stream),
             include_usage=bool(opts and opts.include_usage), continuous_usage=bool(opts and opts.continuous_usage_stats),
             top_logprobs=top, tool_mode=spec.tool_mode, role=role, echo_prefix=echo_prefix, deferred_error=deferred,
+            stops=stops, include_stop=req.include_stop_str_in_output,
         )
 
     @staticmethod
@@ -183,7 +188,7 @@ class Planner:
         for text, plen in zip(texts, prompt_lens):
             budget = V.output_budget(req.max_tokens, "max_tokens", plen, s.max_model_len)
             temperature = V.check_sampling(req, budget)
-            V.check_logprobs_limit(top, s.max_logprobs, VOCAB_SIZE)
+            V.check_logprobs_limit(top, s.max_logprobs, s.vocab_size)
             stops = [req.stop] if isinstance(req.stop, str) else list(req.stop or [])
             sub_body = {**body, "prompt": text, "model": model}
             schema, json_object, options = self._structured(req)
@@ -203,4 +208,5 @@ class Planner:
             created=int(time.time()), model=s.model_name, prompt_tokens=recorded_total, choices=all_choices,
             budget=budget, n=n, stream=bool(req.stream), include_usage=bool(opts and opts.include_usage),
             continuous_usage=bool(opts and opts.continuous_usage_stats), top_logprobs=top, echo_prefix=echo_prefix,
+            stops=stops, include_stop=req.include_stop_str_in_output,
         )

@@ -34,6 +34,26 @@ class ResponseFormat(_Base):
     json_schema: JsonSchemaResponseFormat | None = None
 
 
+class StructuralTagResponseFormat(_Base):
+    type: Literal["structural_tag"]
+    format: Any
+
+
+class LegacyStructuralTag(_Base):
+    begin: str
+    structural_tag_schema: dict[str, Any] | None = Field(default=None, alias="schema")
+    end: str
+
+
+class LegacyStructuralTagResponseFormat(_Base):
+    type: Literal["structural_tag"]
+    structures: list[LegacyStructuralTag]
+    triggers: list[str]
+
+
+AnyResponseFormat = ResponseFormat | StructuralTagResponseFormat | LegacyStructuralTagResponseFormat
+
+
 class StreamOptions(_Base):
     include_usage: bool | None = False
     continuous_usage_stats: bool | None = False
@@ -88,7 +108,7 @@ class _SamplingFields(_Base):
     prompt_logprobs: int | None = None
     allowed_token_ids: list[int] | None = None
     bad_words: list[str] = Field(default_factory=list)
-    response_format: ResponseFormat | None = None
+    response_format: AnyResponseFormat | None = None
     structured_outputs: dict[str, Any] | None = None
     priority: int = Field(default=0, ge=INT64_MIN, le=INT64_MAX)
     request_id: str | None = None
@@ -99,7 +119,7 @@ class _SamplingFields(_Base):
 
 
 class ChatCompletionSchema(_SamplingFields):
-    messages: list[dict[str, Any]]
+    messages: list[Any]  # item shapes: see message_errors
     logprobs: bool | None = False
     top_logprobs: TopLogprobsParam = 0
     max_tokens: int | None = None
@@ -144,3 +164,61 @@ class TokenizeChatSchema(_Base):
 class DetokenizeSchema(_Base):
     model: str | None = None
     tokens: list[Annotated[int, Field(ge=0, le=INT64_MAX)]]
+
+
+# Union-member model names pydantic puts in error locations; vLLM's errors do not show them.
+MODEL_TAGS = frozenset({"ResponseFormat", "StructuralTagResponseFormat", "LegacyStructuralTagResponseFormat",
+                        "NamedToolChoice", "ChatCompletionNamedToolChoiceParam", "JsonSchemaResponseFormat"})
+
+# vLLM's message type is a union of these TypedDicts (openai's params, vLLM's custom one, harmony's Message).
+_MESSAGE_TYPES = ("ChatCompletionDeveloperMessageParam", "ChatCompletionSystemMessageParam",
+                  "ChatCompletionUserMessageParam", "ChatCompletionAssistantMessageParam",
+                  "ChatCompletionToolMessageParam", "ChatCompletionFunctionMessageParam",
+                  "CustomChatCompletionMessageParam")
+
+
+def message_errors(messages) -> list[dict]:
+    """Schema errors for the common malformed messages, exactly as vLLM 0.32 lists them:
+    an item that is not an object, and an object without ``role``. Other shapes are accepted."""
+    issues: list[dict] = []
+    if not isinstance(messages, list):
+        return issues
+    for i, msg in enumerate(messages):
+        base = ("body", "messages", i)
+        if not isinstance(msg, dict):
+            for name in _MESSAGE_TYPES:
+                issues.append({"type": "dict_type", "loc": base + (name,), "msg": "Input should be a valid dictionary",
+                               "input": msg})
+            issues.append({"type": "model_attributes_type", "loc": base + ("Message",),
+                           "msg": "Input should be a valid dictionary or object to extract fields from", "input": msg})
+        elif "role" not in msg:
+            has_content = "content" in msg
+            content = msg.get("content")
+            missing: list[tuple[str, str, str, str]] = []  # (type name, field, error type, message)
+
+            def need(name, field, present=False):
+                if not present:
+                    missing.append((name, field, "missing", "Field required"))
+
+            for name in ("ChatCompletionDeveloperMessageParam", "ChatCompletionSystemMessageParam",
+                         "ChatCompletionUserMessageParam"):
+                need(name, "content", has_content)
+                need(name, "role")
+            need("ChatCompletionAssistantMessageParam", "role")
+            need("ChatCompletionToolMessageParam", "content", has_content)
+            need("ChatCompletionToolMessageParam", "role")
+            need("ChatCompletionToolMessageParam", "tool_call_id", "tool_call_id" in msg)
+            need("ChatCompletionFunctionMessageParam", "content", has_content)
+            if has_content and content is not None and not isinstance(content, str):
+                missing.append(("ChatCompletionFunctionMessageParam", "content", "string_type",
+                                "Input should be a valid string"))
+            need("ChatCompletionFunctionMessageParam", "name", "name" in msg)
+            need("ChatCompletionFunctionMessageParam", "role")
+            need("CustomChatCompletionMessageParam", "role")
+            need("Message", "author", "author" in msg)
+            if has_content and not isinstance(content, list):
+                missing.append(("Message", "content", "list_type", "Input should be a valid list"))
+            for name, field, err_type, text in missing:
+                value = content if err_type != "missing" else msg
+                issues.append({"type": err_type, "loc": base + (name, field), "msg": text, "input": value})
+    return issues

@@ -36,9 +36,11 @@ class MockSettings:
     enable_auto_tool_choice: bool = False
     tool_call_parser: str | None = None
     max_logprobs: int = 20
+    vocab_size: int = 49152  # the emulated model's vocabulary size (SmolLM2), as vLLM reports it in errors
     replay_store: str | None = field(default_factory=_default_replay_store)
     vllm_version: str = DEFAULT_VLLM_VERSION
     response_role: str = "assistant"
+    allowed_origins: list[str] = field(default_factory=list)  # --allowed-origins (CORS)
     # Simulated timing (seconds); 0 keeps the mock as fast as possible.
     latency_first_token: float = 0.0
     latency_per_token: float = 0.0

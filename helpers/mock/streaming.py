@@ -80,11 +80,32 @@ def tool_deltas(pieces: list[str], mode: str, name: str) -> list[dict | None]:
     return deltas
 
 
+# --- text deltas ------------------------------------------------------------------------------
+
+def text_deltas(pieces: list[str], stops: list[str] | None, include_stop: bool = False) -> list[str]:
+    """Each token's streamed text: vLLM's detokenizer holds back ``len(longest stop) - 1`` characters
+    while stop strings are active (released with the last token)."""
+    hold = max(len(s) for s in stops) - 1 if stops and not include_stop else 0
+    if hold <= 0:
+        return list(pieces)
+    out, text, sent, last = [], "", 0, len(pieces) - 1
+    for i, piece in enumerate(pieces):
+        text += piece
+        end = len(text) if i == last else len(text) - hold
+        if end > sent:
+            out.append(text[sent:end])
+            sent = end
+        else:
+            out.append("")
+    return out
+
+
 # --- chat -----------------------------------------------------------------------------------
 
 async def chat_events(*, request_id: str, created: int, model: str, choices: list[dict], role: str,
                       prompt_tokens: int, include_usage: bool, continuous_usage: bool, fingerprint: str | None,
                       top_logprobs: int | None, tool_mode: str | None, echo_prefix: str = "",
+                      stops: list[str] | None = None, include_stop: bool = False, parser_active: bool = False,
                       first_token_delay: float = 0.0, token_delay: float = 0.0, on_done=None):
     head = {"id": request_id, "object": "chat.completion.chunk", "created": created, "model": model}
     continuous = include_usage and continuous_usage
@@ -115,7 +136,9 @@ async def chat_events(*, request_id: str, created: int, model: str, choices: lis
         if choice.get("tool_calls"):
             deltas = tool_deltas(pieces, tool_mode or "auto", choice["tool_calls"][0]["name"])
         else:
-            deltas = [{"content": p} for p in pieces]
+            # With a tool parser (--tool-call-parser) an empty text delta sends no chunk; the last one is {}.
+            deltas = [None if (parser_active and not t) else {"content": t}
+                      for t in text_deltas(pieces, stops, include_stop)]
         lp = chat_logprobs(pieces, top_logprobs, choice["finish_reason"] != "length")["content"] \
             if top_logprobs is not None else None
         plans.append((choice, pieces, deltas, lp))
@@ -173,6 +196,7 @@ async def error_events(error_body: dict):
 async def completion_events(*, request_id: str, created: int, model: str, choices: list[dict],
                             prompt_tokens: int, include_usage: bool, continuous_usage: bool,
                             fingerprint: str | None, logprobs: int | None, echo_prefix: str = "",
+                            stops: list[str] | None = None, include_stop: bool = False,
                             first_token_delay: float = 0.0, token_delay: float = 0.0, on_done=None):
     head = {"id": request_id, "object": "text_completion", "created": created, "model": model}
     continuous = include_usage and continuous_usage
@@ -180,6 +204,7 @@ async def completion_events(*, request_id: str, created: int, model: str, choice
            if logprobs is not None else None for c in choices]
     if first_token_delay:
         await asyncio.sleep(first_token_delay)
+    texts = [text_deltas(c["pieces"], stops, include_stop) for c in choices]
     steps = max((len(c["pieces"]) for c in choices), default=0)
     for step in range(steps):
         if step and token_delay:
@@ -189,7 +214,7 @@ async def completion_events(*, request_id: str, created: int, model: str, choice
             if step >= len(pieces):
                 continue
             finished = step == len(pieces) - 1
-            text = pieces[step]
+            text = texts[index][step]
             if step == 0 and echo_prefix:
                 text = echo_prefix + text
             lp = None

@@ -17,8 +17,9 @@ from email.message import Message
 from pydantic import ValidationError
 
 from . import errors as E
-from .jsonutil import JSONDecodeError, loads, stdlib_json_error
-from .schemas import ChatCompletionSchema, CompletionSchema, NamedToolChoice
+import json
+
+from .schemas import MODEL_TAGS, ChatCompletionSchema, CompletionSchema, NamedToolChoice, message_errors
 
 _SAMPLING_EPS = 1e-5
 
@@ -40,14 +41,14 @@ def parse_body(raw: bytes, content_type: str | None, require_json_media: bool = 
     """Decode the request body like FastAPI, then apply vLLM's media-type check."""
     body = raw
     if raw and _is_json_content_type(content_type):
-        try:
-            body = loads(raw)
-        except JSONDecodeError:
-            err = stdlib_json_error(raw)
-            pos = err.pos if err is not None else 0
-            msg = err.msg if err is not None else "Invalid UTF-8"
-            raise E.schema_error([E.schema_issue("json_invalid", ("body", pos), "JSON decode error", {},
-                                                 {"error": msg})]) from None
+        try:  # the stdlib decoder, like FastAPI (big ints stay ints, positions match)
+            body = json.loads(raw)
+        except json.JSONDecodeError as err:
+            raise E.schema_error([E.schema_issue("json_invalid", ("body", err.pos), "JSON decode error", {},
+                                                 {"error": err.msg})]) from None
+        except UnicodeDecodeError as err:
+            raise E.schema_error([E.schema_issue("json_invalid", ("body", 0), "JSON decode error", {},
+                                                 {"error": str(err)})]) from None
     if require_json_media:
         media = (content_type or "").lower().split(";", 1)[0]
         if media != "application/json":
@@ -57,7 +58,7 @@ def parse_body(raw: bytes, content_type: str | None, require_json_media: bool = 
     return body
 
 
-def _schema_errors(exc: ValidationError) -> E.MockHTTPError:
+def _schema_errors(exc: ValidationError, extra: list | None = None) -> E.MockHTTPError:
     issues = []
     for err in exc.errors(include_url=False):
         loc = ("body",) + tuple(p for p in err["loc"] if not _internal_loc(str(p)))
@@ -65,6 +66,8 @@ def _schema_errors(exc: ValidationError) -> E.MockHTTPError:
         if "ctx" in err:
             issue["ctx"] = err["ctx"]
         issues.append(issue)
+    if extra:  # message errors come in field order: messages is the first field
+        issues = extra + issues
     return E.schema_error(issues)
 
 
@@ -75,7 +78,8 @@ _INTERNAL_MARKERS = frozenset(
 
 
 def _internal_loc(segment: str) -> bool:
-    return any(c in segment for c in "[]{}()") or segment.lower() in _INTERNAL_MARKERS
+    # vLLM's clean_loc_for_param, plus the union-member model names that vLLM's errors do not show
+    return any(c in segment for c in "[]{}()") or segment.lower() in _INTERNAL_MARKERS or segment in MODEL_TAGS
 
 
 def _require_object(body, schema_cls):
@@ -188,10 +192,14 @@ def validate_chat_body(body) -> ChatCompletionSchema:
     _check_logprobs(data)
     _check_stream_options(data)
     _check_response_format(data)
+    issues = message_errors(data.get("messages"))
     try:
-        return ChatCompletionSchema.model_validate(data)
+        parsed = ChatCompletionSchema.model_validate(data)
     except ValidationError as exc:
-        raise _schema_errors(exc) from None
+        raise _schema_errors(exc, issues) from None
+    if issues:
+        raise E.schema_error(issues)
+    return parsed
 
 
 def validate_completion_body(body) -> CompletionSchema:
@@ -240,16 +248,34 @@ def check_tool_flags(req: ChatCompletionSchema, tool_parser: str | None, enable_
         raise E.bad_request(f"tool_choice={desc} requires --tool-call-parser to be set")
 
 
-def output_budget(requested: int | None, param_name: str, prompt_tokens: int, max_model_len: int) -> int:
-    """``TokenizeParams`` + ``get_max_tokens``: reject impossible budgets, clamp to the context."""
+def check_max_tokens(requested: int | None, param_name: str, max_model_len: int) -> None:
+    """``TokenizeParams``: an output budget larger than the whole context is refused."""
     if requested is not None and requested > max_model_len:
         raise E.vllm_error(f"{param_name}={requested} cannot be greater than max_model_len={max_model_len}. "
                            "Please request fewer output tokens.", parameter=param_name, value=requested)
+
+
+def check_conversation(req) -> None:
+    """The renderer's checks before applying the chat template."""
+    if req.continue_final_message and req.add_generation_prompt:
+        raise E.bad_request("continue_final_message and add_generation_prompt are not compatible. Use "
+                            "continue_final_message when you want the model to continue the final message, and "
+                            "add_generation_prompt when you want to add a header that will prompt it to start a new "
+                            "assistant message instead.")
+    if not req.messages:
+        raise E.bad_request("Cannot apply chat template to an empty conversation. Provide at least one message.")
+
+
+def output_budget(requested: int | None, param_name: str, prompt_tokens: int, max_model_len: int) -> int:
+    """``TokenizeParams`` + ``get_max_tokens``: reject impossible budgets, clamp to the context."""
+    check_max_tokens(requested, param_name, max_model_len)
     if prompt_tokens > max_model_len:
+        # vLLM tokenizes with truncation at max_model_len + 1, so it reports "at least" that many.
+        count = max_model_len + 1
         raise E.vllm_error(f"This model's maximum context length is {max_model_len} tokens. However, your prompt "
-                           f"contains {prompt_tokens} input tokens, which exceeds this limit even without any output "
+                           f"contains at least {count} input tokens, which exceeds this limit even without any output "
                            "tokens. Please reduce the length of the input prompt.",
-                           parameter="input_tokens", value=prompt_tokens)
+                           parameter="input_tokens", value=count)
     room = max_model_len - prompt_tokens
     return room if requested is None else min(room, requested)
 
@@ -305,6 +331,7 @@ def check_sampling(req, max_tokens: int) -> float:
 
 
 def check_logprobs_limit(num_logprobs: int | None, max_logprobs: int, vocab_size: int) -> None:
+    """``vocab_size`` is the size the error reports for ``-1`` (the real model's, 49152 for SmolLM2)."""
     """The engine input processor's ``_validate_logprobs``."""
     if num_logprobs:
         if num_logprobs == -1:
