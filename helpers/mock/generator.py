@@ -71,12 +71,9 @@ def _more_prose(rng: random.Random) -> str:
     return " " + " ".join(SENTENCES[rng.randrange(len(SENTENCES))] for _ in range(4))
 
 
-def tool_call_text(mode: str, name: str, arguments: str) -> str:
-    """What the model would write for the call (counted as its completion tokens)."""
-    if mode == "named":
-        return arguments
-    if mode == "required":
-        return f'[{{"name": "{name}", "parameters": {arguments}}}]'
+def tool_call_text(name: str, arguments: str) -> str:
+    """What a hermes-format model writes for a call (vLLM 0.32 generates this for auto, required and
+    named tool choice alike; its tokens are the completion tokens)."""
     return f'<tool_call>\n{{"name": "{name}", "arguments": {arguments}}}\n</tool_call>'
 
 
@@ -118,7 +115,7 @@ def generate_choice(spec: GenSpec, index: int) -> dict:
         params = spec.tool.get("parameters") or {"type": "object", "properties": {}}
         args = structured.json_text_for(params, spec.last_user_text, rng)
         name = spec.tool.get("name", "")
-        text = tool_call_text(spec.tool_mode or "auto", name, args)
+        text = tool_call_text(name, args)
         tool_calls = [{"name": name, "arguments": args}]
     elif spec.json_schema is not None:
         text = structured.json_text_for(spec.json_schema, spec.last_user_text, rng)
@@ -134,10 +131,9 @@ def generate_choice(spec: GenSpec, index: int) -> dict:
         while (spec.ignore_eos or len(pieces) < spec.min_tokens) and len(pieces) < spec.budget:
             pieces += split_pieces(_more_prose(rng))
     pieces.append("")  # the EOS token: counted, decodes to nothing
-    if free_text or tool_calls is None:
-        pieces, matched = _apply_stop(pieces, spec.stop, spec.include_stop_str_in_output)
-    else:
-        matched = None
+    pieces, matched = _apply_stop(pieces, spec.stop, spec.include_stop_str_in_output)
+    if matched is not None:
+        tool_calls = None  # the call text was cut: vLLM returns it as plain content
     if len(pieces) > spec.budget:
         return {"pieces": pieces[:spec.budget], "finish_reason": "length", "stop_reason": None, "tool_calls": None}
     if matched is not None:

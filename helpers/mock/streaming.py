@@ -11,6 +11,7 @@ across choices step by step; the chunk of a choice's last token carries ``finish
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 
 from .bodies import tool_call_id
@@ -24,60 +25,100 @@ def sse(obj) -> bytes:
     return b"data: " + dumps(obj) + b"\n\n"
 
 
-# --- tool-call deltas (the hermes parser's streaming diff, per token) --------------------------
+# --- the hermes tool parser's streaming (active whenever --tool-call-parser is set) -------------
 
+_TC_START, _TC_END = "<tool_call>", "</tool_call>"
 _NAME_RE = re.compile(r'"name"\s*:\s*"([^"]+)"')
+_ARGS_RE = re.compile(r'"arguments"\s*:\s*')
 
 
-def _args_so_far(mode: str, raw: str, complete: bool) -> str | None:
-    if mode == "named":
-        return raw
-    key = '"parameters"' if mode == "required" else '"arguments"'
-    m = re.search(key + r"\s*:\s*", raw)
+def _partial_overlap(text: str, tag: str) -> int:
+    """Length of the longest suffix of ``text`` that is a proper prefix of ``tag``."""
+    for k in range(min(len(tag) - 1, len(text)), 0, -1):
+        if text.endswith(tag[:k]):
+            return k
+    return 0
+
+
+def _complete_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _tool_call_jsons(text: str) -> list[tuple[str, bool]]:
+    out, pos = [], 0
+    while True:
+        start = text.find(_TC_START, pos)
+        if start == -1:
+            return out
+        begin = start + len(_TC_START)
+        end = text.find(_TC_END, begin)
+        if end != -1:
+            out.append((text[begin:end].strip(), True))
+            pos = end + len(_TC_END)
+            continue
+        raw = text[begin:]
+        overlap = _partial_overlap(raw, _TC_END)
+        if overlap:
+            raw = raw[:-overlap]
+        body = raw.strip()
+        out.append((body, _complete_json(body) if body else False))
+        return out
+
+
+def _tool_args(body: str, complete: bool) -> str | None:
+    m = _ARGS_RE.search(body)
     if not m:
         return None
-    args = raw[m.end():]
-    if mode == "auto":
-        end = args.find("</tool_call>")
-        if end != -1:
-            args = args[:end]
-        args = args.rstrip()
-        for tail in ("</tool_call", "</tool_cal", "</tool_ca", "</tool_c", "</tool_", "</tool", "</too", "</to",
-                     "</t", "</", "<"):
-            if args.endswith(tail):
-                args = args[: -len(tail)].rstrip()
-                break
+    raw = body[m.end():]
     if complete:
-        args = args.rstrip()
-        for closer in (("}",) if mode == "auto" else ("]", "}")):
-            if args.endswith(closer):
-                args = args[:-1].rstrip()
-    return args
+        raw = raw.rstrip()
+        if raw.endswith("}"):
+            raw = raw[:-1].rstrip()
+    return raw
 
 
-def tool_deltas(pieces: list[str], mode: str, name: str) -> list[dict | None]:
-    """The delta of each token of a tool-call answer (None: nothing new to send for that token)."""
-    deltas: list[dict | None] = []
-    raw = ""
-    sent_name = False
-    sent_args = ""
-    last = len(pieces) - 1
-    for i, piece in enumerate(pieces):
-        raw += piece
+def hermes_deltas(texts: list[str]) -> list[dict | None]:
+    """Per token: the delta vLLM's hermes parser emits for that token's text (None: no chunk).
+
+    Plain text passes through as ``{"content"}`` (holding back a partial ``<tool_call>``); a tool call
+    streams as its name (with a fresh ``chatcmpl-tool-`` id), then argument fragments."""
+    out: list[dict | None] = []
+    text, sent_content = "", 0
+    names: list[str | None] = []
+    sent_args: list[str] = []
+    for piece in texts:
+        text += piece
+        sendable = text.index(_TC_START) if _TC_START in text else len(text) - _partial_overlap(text, _TC_START)
+        content = None
+        if sendable > sent_content:
+            content = text[sent_content:sendable]
+            sent_content = sendable
         calls = []
-        if not sent_name:
-            found = name if mode == "named" else (m.group(1) if (m := _NAME_RE.search(raw)) else None)
-            if found:
-                sent_name = True
-                calls.append({"id": tool_call_id(), "type": "function", "index": 0, "function": {"name": found}})
-        if sent_name:
-            complete = i == last or (mode == "auto" and "</tool_call>" in raw)
-            args = _args_so_far(mode, raw, complete)
-            if args is not None and len(args) > len(sent_args):
-                calls.append({"index": 0, "function": {"arguments": args[len(sent_args):]}})
-                sent_args = args
-        deltas.append({"content": None, "tool_calls": calls} if calls else None)
-    return deltas
+        for i, (body, complete) in enumerate(_tool_call_jsons(text)):
+            if i >= len(names):
+                names.append(None)
+                sent_args.append("")
+            if names[i] is None:
+                m = _NAME_RE.search(body)
+                if not m:
+                    break
+                names[i] = m.group(1)
+                calls.append({"id": tool_call_id(), "type": "function", "index": i, "function": {"name": names[i]}})
+            args = _tool_args(body, complete)
+            if args is not None and len(args) > len(sent_args[i]):
+                calls.append({"index": i, "function": {"arguments": args[len(sent_args[i]):]}})
+                sent_args[i] = args
+        if calls:
+            out.append({"content": content, "tool_calls": calls})
+        elif content:
+            out.append({"content": content})
+        else:
+            out.append(None)
+    return out
 
 
 # --- text deltas ------------------------------------------------------------------------------
@@ -133,12 +174,13 @@ async def chat_events(*, request_id: str, created: int, model: str, choices: lis
     plans = []
     for choice in choices:
         pieces = choice["pieces"]
-        if choice.get("tool_calls"):
-            deltas = tool_deltas(pieces, tool_mode or "auto", choice["tool_calls"][0]["name"])
+        texts = text_deltas(pieces, stops, include_stop)
+        if parser_active:
+            # With --tool-call-parser every stream goes through the parser: an empty delta sends no
+            # chunk (the last one becomes {}), tool calls stream as tool_calls deltas.
+            deltas = hermes_deltas(texts)
         else:
-            # With a tool parser (--tool-call-parser) an empty text delta sends no chunk; the last one is {}.
-            deltas = [None if (parser_active and not t) else {"content": t}
-                      for t in text_deltas(pieces, stops, include_stop)]
+            deltas = [{"content": t} for t in texts]
         lp = chat_logprobs(pieces, top_logprobs, choice["finish_reason"] != "length")["content"] \
             if top_logprobs is not None else None
         plans.append((choice, pieces, deltas, lp))

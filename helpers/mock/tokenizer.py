@@ -30,7 +30,7 @@ def _build_vocab() -> list[str]:
     words: list[str] = []
     for w in COMMON_WORDS:
         words += [w, w.capitalize()]
-    for sentence in (OPENING, *SENTENCES):
+    for sentence in (OPENING, DEFAULT_SYSTEM_PROMPT, *SENTENCES):
         words += _WORD_RE.findall(sentence)
     entries: list[str] = list(SPECIAL_TOKENS)
     for p in PUNCTUATION + list("0123456789"):
@@ -134,15 +134,12 @@ def render_chat(messages: list, add_generation_prompt: bool = True, continue_fin
                 tools: list | None = None) -> str:
     """Render messages with SmolLM2's ChatML template (default system turn when none is given).
 
-    Assistant tool calls are rendered as hermes ``<tool_call>`` blocks and tools as a system note,
-    so they count towards the prompt like they would with a tool-aware template.
+    Assistant tool calls are rendered as hermes ``<tool_call>`` blocks. Like SmolLM2's template, the
+    ``tools`` list itself is not rendered (it does not change the prompt token count).
     """
     parts: list[str] = []
     if not messages or messages[0].get("role") != "system":
         parts.append(f"<|im_start|>system\n{DEFAULT_SYSTEM_PROMPT}<|im_end|>\n")
-    if tools:
-        names = ", ".join(str((t.get("function") or {}).get("name", "")) for t in tools if isinstance(t, dict))
-        parts.append(f"<|im_start|>system\nYou may call these tools: {names}<|im_end|>\n")
     last = len(messages) - 1
     for i, m in enumerate(messages):
         text = message_text(m.get("content"))
