@@ -24,7 +24,7 @@ from .metrics import MockMetrics
 from .replay import ReplayStore, load_store
 from .schemas import DetokenizeSchema, TokenizeChatSchema, TokenizeCompletionSchema
 from .settings import MockSettings
-from .tokenizer import decode, encode, render_chat, token_str
+from .tokenizer import VOCAB_SIZE, decode, encode, render_chat, token_str
 
 JSON = "application/json"
 
@@ -139,10 +139,7 @@ class MockServer:
     async def tokenize(self, request: Request) -> Response:
         try:
             body = V.parse_body(await request.body(), request.headers.get("content-type"))
-            if not isinstance(body, dict):
-                V._require_object(body, None)
-            schema = TokenizeChatSchema if "messages" in body else TokenizeCompletionSchema
-            req = _validate(schema, body)
+            req = _validate_union((TokenizeCompletionSchema, TokenizeChatSchema), body)
             V.resolve_model(req.model, self.settings.served_model_names)
             if isinstance(req, TokenizeChatSchema):
                 tools = [t.model_dump(by_alias=True, exclude_none=True) for t in req.tools] if req.tools else None
@@ -160,15 +157,28 @@ class MockServer:
             body = V.parse_body(await request.body(), request.headers.get("content-type"))
             req = _validate(DetokenizeSchema, body)
             V.resolve_model(req.model, self.settings.served_model_names)
-            from .tokenizer import VOCAB_SIZE
-
-            bad = next((t for t in req.tokens if t >= VOCAB_SIZE), None)
-            if bad is not None:
-                raise V.E.bad_request(f"Token id {bad} is out of vocabulary")
-            text = decode(req.tokens)
+            # like HF tokenizers, ids outside the vocabulary decode to nothing
+            text = decode([t for t in req.tokens if t < VOCAB_SIZE])
         except MockHTTPError as exc:
             return _error(exc)
         return _json({"prompt": text})
+
+
+def _validate_union(schemas, body):
+    """pydantic's union of request models: the first that validates, else every member's errors."""
+    from pydantic import ValidationError
+
+    V._require_object(body, schemas[0])
+    errors = []
+    for schema in schemas:
+        try:
+            return schema.model_validate(body)
+        except ValidationError as exc:
+            errors.append(exc)
+    issues = []
+    for exc in errors:
+        issues += V._schema_errors(exc).issues
+    raise V.E.schema_error(issues)
 
 
 def _validate(schema, body):

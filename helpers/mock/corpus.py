@@ -51,6 +51,9 @@ city country weather time date day today number numbers add multiply sum times p
 love programming python code model models server client chat message messages system user assistant
 tool tools function call json schema list short long first last example explain describe summary summarize
 capital paris london seoul berlin rome tokyo world people life work learn learning machine data
+once upon time there was little big old young small great way back home house dog cat tree sun moon water
+fire air food friend family school book music game play run walk talk think feel look find keep let put
+ok okay sure right wrong true false because however therefore example please thanks sorry yes no maybe
 """.split()
 
 PUNCTUATION = list(".,!?;:'\"()[]{}-_/\\*&%$#@+=<>|~`^")

@@ -12,19 +12,28 @@ from collections import defaultdict
 
 CONTENT_TYPE = "text/plain; version=1.0.0; charset=utf-8"
 
-_LATENCY_BUCKETS = (0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
-                    20.0, 40.0, 80.0, 160.0, 640.0, 2560.0)
+_TTFT_BUCKETS = (0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
+                 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0)
+_E2E_BUCKETS = (0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 120.0, 240.0,
+                480.0, 960.0, 1920.0, 7680.0)
 _TOKEN_BUCKETS = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0)
 _N_BUCKETS = (1.0, 2.0, 5.0, 10.0, 20.0)
 _FINISHED_REASONS = ("stop", "length", "abort", "error", "repetition")
 
 
 def _fmt(value: float) -> str:
-    if value == float("inf"):
+    """prometheus_client's ``floatToGoString``."""
+    d = float(value)
+    if d == float("inf"):
         return "+Inf"
-    if float(value).is_integer():
-        return f"{float(value):.1f}"
-    return repr(float(value))
+    if d == float("-inf"):
+        return "-Inf"
+    text = repr(d)
+    dot = text.find(".")
+    if d > 0 and dot > 6:
+        mantissa = f"{text[0]}.{text[1:dot]}{text[dot + 1:]}".rstrip("0.")
+        return f"{mantissa}e+0{dot - 1}"
+    return text
 
 
 class _Histogram:
@@ -55,8 +64,8 @@ class MockMetrics:
         self.prompt_tokens = 0
         self.generation_tokens = 0
         self.success = {r: 0 for r in _FINISHED_REASONS}
-        self.e2e = _Histogram(_LATENCY_BUCKETS)
-        self.ttft = _Histogram(_LATENCY_BUCKETS)
+        self.e2e = _Histogram(_E2E_BUCKETS)
+        self.ttft = _Histogram(_TTFT_BUCKETS)
         self.prompt_hist = _Histogram(_TOKEN_BUCKETS)
         self.generation_hist = _Histogram(_TOKEN_BUCKETS)
         self.n_hist = _Histogram(_N_BUCKETS)
@@ -69,9 +78,9 @@ class MockMetrics:
         elapsed = time.perf_counter() - started
         self.prompt_tokens += prompt_tokens
         self.generation_tokens += generated
-        for c in choices:
-            reason = c["finish_reason"] if c["finish_reason"] in self.success else "stop"
-            self.success[reason] += 1
+        if choices:  # one count per request, like vLLM
+            reason = choices[0]["finish_reason"]
+            self.success[reason if reason in self.success else "stop"] += 1
         self.e2e.observe(elapsed)
         self.ttft.observe(elapsed)
         self.prompt_hist.observe(prompt_tokens)
@@ -84,40 +93,46 @@ class MockMetrics:
 
     # --- rendering ------------------------------------------------------------------------
     def render(self) -> bytes:
-        labels = f'engine="0",model_name="{self.model_name}"'
+        model = f'model_name="{self.model_name}"'
         out: list[str] = []
         created = _fmt(self.created)
 
-        def gauge(name, help_, value, extra=""):
-            out.append(f"# HELP {name} {help_}\n# TYPE {name} gauge\n{name}{{{labels}{extra}}} {_fmt(value)}\n")
+        def labels(extra: str = "") -> str:  # prometheus_client sorts label names
+            return "{" + ",".join(x for x in ('engine="0"', extra, model) if x) + "}"
+
+        def gauge(name, help_, value):
+            out.append(f"# HELP {name} {help_}\n# TYPE {name} gauge\n{name}{labels()} {_fmt(value)}\n")
+
+        def created_gauge(name, help_, extras):
+            out.append(f"# HELP {name}_created {help_}\n# TYPE {name}_created gauge\n")
+            for extra in extras:
+                out.append(f"{name}_created{labels(extra)} {created}\n")
 
         def counter(name, help_, rows):
             out.append(f"# HELP {name}_total {help_}\n# TYPE {name}_total counter\n")
             for extra, value in rows:
-                out.append(f"{name}_total{{{labels}{extra}}} {_fmt(value)}\n")
-            out.append(f"# HELP {name}_created {help_}\n# TYPE {name}_created gauge\n")
-            for extra, _ in rows:
-                out.append(f"{name}_created{{{labels}{extra}}} {created}\n")
+                out.append(f"{name}_total{labels(extra)} {_fmt(value)}\n")
+            created_gauge(name, help_, [extra for extra, _ in rows])
 
         def histogram(name, help_, hist: _Histogram):
             out.append(f"# HELP {name} {help_}\n# TYPE {name} histogram\n")
             for bound, count in zip(hist.buckets, hist.counts):
-                out.append(f'{name}_bucket{{{labels},le="{_fmt(bound)}"}} {_fmt(count)}\n')
-            out.append(f"{name}_count{{{labels}}} {_fmt(hist.count)}\n{name}_sum{{{labels}}} {_fmt(hist.total)}\n")
-            out.append(f"# HELP {name}_created {help_}\n# TYPE {name}_created gauge\n"
-                       f"{name}_created{{{labels}}} {created}\n")
+                le = 'le="' + _fmt(bound) + '"'
+                out.append(f"{name}_bucket{labels(le)} {_fmt(count)}\n")
+            out.append(f"{name}_count{labels()} {_fmt(hist.count)}\n{name}_sum{labels()} {_fmt(hist.total)}\n")
+            created_gauge(name, help_, [""])
 
         gauge("vllm:num_requests_running", "Number of requests in model execution batches.", self.running)
         gauge("vllm:num_requests_waiting", "Number of requests waiting to be processed.", 0)
         gauge("vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.", 0)
+        counter("vllm:prefix_cache_queries", "Prefix cache queries, in terms of number of queried tokens.",
+                [("", self.prompt_tokens)])
+        counter("vllm:prefix_cache_hits", "Prefix cache hits, in terms of number of cached tokens.", [("", 0)])
         counter("vllm:num_preemptions", "Cumulative number of preemption from the engine.", [("", 0)])
         counter("vllm:prompt_tokens", "Number of prefill tokens processed.", [("", self.prompt_tokens)])
         counter("vllm:generation_tokens", "Number of generation tokens processed.", [("", self.generation_tokens)])
         counter("vllm:request_success", "Count of successfully processed requests.",
-                [(f',finished_reason="{r}"', v) for r, v in self.success.items()])
-        counter("vllm:prefix_cache_queries", "Prefix cache queries, in terms of number of queried tokens.",
-                [("", self.prompt_tokens)])
-        counter("vllm:prefix_cache_hits", "Prefix cache hits, in terms of number of cached tokens.", [("", 0)])
+                [(f'finished_reason="{r}"', v) for r, v in self.success.items()])
         histogram("vllm:request_prompt_tokens", "Number of prefill tokens processed.", self.prompt_hist)
         histogram("vllm:request_generation_tokens", "Number of generation tokens processed.", self.generation_hist)
         histogram("vllm:request_params_n", "Histogram of the n request parameter.", self.n_hist)

@@ -68,7 +68,9 @@ def _schema_errors(exc: ValidationError, extra: list | None = None) -> E.MockHTT
         issues.append(issue)
     if extra:  # message errors come in field order: messages is the first field
         issues = extra + issues
-    return E.schema_error(issues)
+    err = E.schema_error(issues)
+    err.issues = issues
+    return err
 
 
 _INTERNAL_MARKERS = frozenset(
