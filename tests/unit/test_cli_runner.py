@@ -52,23 +52,32 @@ def test_discover_lists_lessons_then_solutions_per_language():
     assert any(p.name == "01_vllm_chat.ipynb" for p in ko)
 
 
-def _tiny_notebook(path, code):
+def _tiny_notebook(path, *codes, expected_error=None):
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     params = nbformat.v4.new_code_cell("BASE_URL = None\nMODEL = None")
     params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_code_cell(code)]
+    nb.cells = [params]
+    if expected_error:
+        shown = nbformat.v4.new_code_cell(expected_error)
+        shown.metadata["tags"] = ["raises-exception"]
+        nb.cells.append(shown)
+    nb.cells += [nbformat.v4.new_code_cell(code) for code in codes]
     nbformat.write(nb, str(path))
 
 
 def test_runner_passes_the_server_as_parameters_and_reports_failures(tmp_path, mock_url):
     good, bad = tmp_path / "01_good.ipynb", tmp_path / "02_bad.ipynb"
-    _tiny_notebook(good, "from helpers import ensure_server\nprint(ensure_server(BASE_URL, MODEL).model)")
-    _tiny_notebook(bad, "raise ValueError('boom')")
+    _tiny_notebook(
+        good,
+        "from helpers import ensure_server\nprint(ensure_server(BASE_URL, MODEL).model)",
+        expected_error="raise TypeError('shown on purpose')",  # papermill alone would fail on this
+    )
+    _tiny_notebook(bad, "x = 1", "raise ValueError('boom')", expected_error="1 / 0")
     server = ensure_server(mock_url)
     results = run_notebooks([good, bad], server, tmp_path / "out", echo=lambda *a, **k: None)
     assert [r.ok for r in results] == [True, False]
-    assert "ValueError" in results[1].error or "boom" in results[1].error
+    assert results[1].error.startswith("ValueError: boom"), results[1].error
     executed = nbformat.read(str(results[0].output), as_version=4)
     injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and server.base_url in injected[0].source
