@@ -13,7 +13,7 @@ from .generator import GenSpec, generate, pick_tool
 from .replay import ReplayStore, canonical_request, replay_choices, request_key
 from .schemas import ChatCompletionSchema, CompletionSchema, NamedToolChoice
 from .settings import MockSettings
-from .tokenizer import VOCAB_SIZE, decode, encode, message_text, render_chat
+from .tokenizer import VOCAB_SIZE, count_tokens, decode, encode, message_text, render_chat
 
 _CACHE_SIZE = 4096
 
@@ -90,7 +90,7 @@ class Planner:
         V.check_conversation(req)
         prompt_text = render_chat(messages, req.add_generation_prompt, req.continue_final_message,
                                   tools if req.tool_choice != "none" else None)
-        prompt_tokens = len(encode(prompt_text))
+        prompt_tokens = count_tokens(prompt_text)
         budget = V.output_budget(requested, param, prompt_tokens, s.max_model_len)
         temperature = V.check_sampling(req, budget)
         n = 1 if req.n is None else req.n

@@ -45,9 +45,12 @@ class GenSpec:
     tool_mode: str | None = None        # "auto" | "required" | "named"
 
 
+_ENTROPY = random.SystemRandom()
+
+
 def _rng(spec: GenSpec, index: int) -> random.Random:
     if spec.temperature > 0 and spec.seed is None:
-        return random.Random()  # unseeded sampling: a different answer every time
+        return random.Random(_ENTROPY.getrandbits(64))  # unseeded sampling: a different answer every time
     salt = "" if spec.temperature == 0 else f"|seed={spec.seed}"
     digest = hashlib.sha256(f"{spec.key_text}{salt}|choice={index}".encode("utf-8")).digest()
     return random.Random(int.from_bytes(digest[:8], "big"))
@@ -61,14 +64,24 @@ def quote_of(text: str) -> str:
     return quote.replace('"', "'")
 
 
-def _prose(spec: GenSpec, rng: random.Random) -> str:
+# Each corpus sentence as pieces, with its leading space (splitting is the hot path's main cost).
+_SENTENCE_PIECES = [tuple(split_pieces(" " + s)) for s in SENTENCES]
+
+
+def _prose_pieces(spec: GenSpec, rng: random.Random) -> list[str]:
     count = rng.randint(2, 4)
     picked = rng.sample(range(len(SENTENCES)), count)
-    return " ".join([OPENING.format(quote=quote_of(spec.last_user_text))] + [SENTENCES[i] for i in picked])
+    pieces = split_pieces(OPENING.format(quote=quote_of(spec.last_user_text)))
+    for i in picked:
+        pieces.extend(_SENTENCE_PIECES[i])
+    return pieces
 
 
-def _more_prose(rng: random.Random) -> str:
-    return " " + " ".join(SENTENCES[rng.randrange(len(SENTENCES))] for _ in range(4))
+def _more_prose(rng: random.Random) -> list[str]:
+    pieces: list[str] = []
+    for _ in range(4):
+        pieces.extend(_SENTENCE_PIECES[rng.randrange(len(SENTENCES))])
+    return pieces
 
 
 def tool_call_text(name: str, arguments: str) -> str:
@@ -124,12 +137,11 @@ def generate_choice(spec: GenSpec, index: int) -> dict:
     elif spec.choice_options:
         text = str(spec.choice_options[rng.randrange(len(spec.choice_options))])
     else:
-        text = _prose(spec, rng)
-    pieces = split_pieces(text)
-    free_text = tool_calls is None and spec.json_schema is None and not spec.json_object and not spec.choice_options
-    if free_text:
+        text = None
+    pieces = _prose_pieces(spec, rng) if text is None else split_pieces(text)
+    if text is None:
         while (spec.ignore_eos or len(pieces) < spec.min_tokens) and len(pieces) < spec.budget:
-            pieces += split_pieces(_more_prose(rng))
+            pieces += _more_prose(rng)
     pieces.append("")  # the EOS token: counted, decodes to nothing
     pieces, matched = _apply_stop(pieces, spec.stop, spec.include_stop_str_in_output)
     if matched is not None:

@@ -73,6 +73,12 @@ def encode(text: str) -> list[int]:
     return ids
 
 
+@lru_cache(maxsize=4096)
+def count_tokens(text: str) -> int:
+    """``len(encode(text))``, cached (chat prompts repeat a lot)."""
+    return len(encode(text))
+
+
 def decode(ids, skip_special_tokens: bool = False) -> str:
     """Token ids -> text (invalid UTF-8 from byte tokens becomes U+FFFD, as HF tokenizers do)."""
     table = _PIECE_BYTES
