@@ -93,3 +93,33 @@ def test_no_install_cells_or_hand_built_urls_after_the_first_notebook(source):
         assert "pip install" not in cell.source
         if not source.name.startswith("01_"):
             assert "localhost:8000" not in cell.source and "ChatOpenAI(" not in cell.source, cell.source
+
+
+def test_notebook_01_follows_the_source_document_step_by_step():
+    """The document's steps, in its order: imports, ChatOpenAI with its arguments, the translation request,
+    the old call (shown failing), invoke, the templates, format_prompt(...).to_messages()."""
+    cells = code_cells(NOTEBOOKS / "en" / "01_vllm_chat.ipynb")
+    text = "\n".join(c.source for c in cells)
+    steps = [
+        "from langchain_core.prompts.chat import",
+        "openai_api_key=",
+        "openai_api_base=inference_server_url",
+        "max_tokens=5",
+        "api_key=",
+        "base_url=",
+        "translates English to Italian.",
+        "chat(messages)",
+        "chat.invoke(messages)",
+        "SystemMessagePromptTemplate.from_template(template)",
+        "HumanMessagePromptTemplate.from_template(human_template)",
+        "ChatPromptTemplate.from_messages([system_message_prompt, human_message_prompt])",
+        "chat_prompt.format_prompt(",
+        ".to_messages()",
+    ]
+    positions = [text.find(step) for step in steps]
+    assert -1 not in positions, [s for s, p in zip(steps, positions) if p == -1]
+    assert positions == sorted(positions), "the document's order"
+    failing = [c for c in cells if c.source.strip() == "chat(messages)"]
+    assert failing and failing[0].metadata.get("tags") == ["raises-exception"]
+    error = [o for o in failing[0].outputs if o.output_type == "error"]
+    assert error and error[0].ename == "TypeError" and error[0].evalue == "'ChatOpenAI' object is not callable"
