@@ -197,21 +197,29 @@ async def _http_exception(request: Request, exc: HTTPException) -> Response:
                     headers=getattr(exc, "headers", None))
 
 
+def _route(path: str, endpoint, method: str) -> Route:
+    """One method per route, like FastAPI (Starlette would add HEAD to GET routes; vLLM answers HEAD with 405)."""
+    route = Route(path, endpoint, methods=[method])
+    route.methods = {method}
+    return route
+
+
 def create_app(settings: MockSettings | None = None, store: ReplayStore | None = None):
     """The mock vLLM server as an ASGI app (serve it with uvicorn, or use ``start_in_thread``)."""
     settings = settings or MockSettings()
     server = MockServer(settings, store)
     routes = [
-        Route("/health", server.health, methods=["GET"]),
-        Route("/ping", server.health, methods=["GET", "POST"]),
-        Route("/version", server.version, methods=["GET"]),
-        Route("/load", server.load, methods=["GET"]),
-        Route("/metrics", server.metrics_route, methods=["GET"]),
-        Route("/v1/models", server.models, methods=["GET"]),
-        Route("/v1/chat/completions", server.chat, methods=["POST"]),
-        Route("/v1/completions", server.completions, methods=["POST"]),
-        Route("/tokenize", server.tokenize, methods=["POST"]),
-        Route("/detokenize", server.detokenize, methods=["POST"]),
+        _route("/health", server.health, "GET"),
+        _route("/ping", server.health, "GET"),
+        _route("/ping", server.health, "POST"),
+        _route("/version", server.version, "GET"),
+        _route("/load", server.load, "GET"),
+        _route("/metrics", server.metrics_route, "GET"),
+        _route("/v1/models", server.models, "GET"),
+        _route("/v1/chat/completions", server.chat, "POST"),
+        _route("/v1/completions", server.completions, "POST"),
+        _route("/tokenize", server.tokenize, "POST"),
+        _route("/detokenize", server.detokenize, "POST"),
     ]
     # vLLM always installs CORSMiddleware (no allowed origins by default): it adds "vary: Origin".
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_exception},
