@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 OPENING = 'This is the vLLM Chat Kit mock replying to "{quote}".'
+# Sampled answers (temperature > 0) open with one of these; greedy answers always use OPENING.
+OPENINGS = (
+    OPENING,
+    'The vLLM Chat Kit mock here, answering "{quote}".',
+    'Mock answer from the vLLM Chat Kit to "{quote}".',
+    'Hello from the vLLM Chat Kit mock! You asked: "{quote}".',
+)
 
 SENTENCES = (
     "The mock speaks the same HTTP API as a real vLLM server, so your code does not change.",

@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, field
 
 from . import structured
-from .corpus import OPENING, SENTENCES
-from .tokenizer import split_pieces
+from .corpus import OPENINGS, SENTENCES
+from .tokenizer import split_json_pieces, split_pieces
 
 _QUOTE_WORDS = 6
 _WS_RE = re.compile(r"\s+")
@@ -68,10 +68,13 @@ def quote_of(text: str) -> str:
 _SENTENCE_PIECES = [tuple(split_pieces(" " + s)) for s in SENTENCES]
 
 
-def _prose_pieces(spec: GenSpec, rng: random.Random) -> list[str]:
+def _prose_pieces(spec: GenSpec, rng: random.Random, index: int) -> list[str]:
+    opening = OPENINGS[0]
+    if spec.temperature > 0:  # sampled: the opening varies too (and differs between the first choices)
+        opening = OPENINGS[(rng.randrange(len(OPENINGS)) + index) % len(OPENINGS)]
     count = rng.randint(2, 4)
     picked = rng.sample(range(len(SENTENCES)), count)
-    pieces = split_pieces(OPENING.format(quote=quote_of(spec.last_user_text)))
+    pieces = split_pieces(opening.format(quote=quote_of(spec.last_user_text)))
     for i in picked:
         pieces.extend(_SENTENCE_PIECES[i])
     return pieces
@@ -138,7 +141,12 @@ def generate_choice(spec: GenSpec, index: int) -> dict:
         text = str(spec.choice_options[rng.randrange(len(spec.choice_options))])
     else:
         text = None
-    pieces = _prose_pieces(spec, rng) if text is None else split_pieces(text)
+    if text is None:
+        pieces = _prose_pieces(spec, rng, index)
+    elif spec.choice_options:
+        pieces = split_pieces(text)
+    else:
+        pieces = split_json_pieces(text)
     if text is None:
         while (spec.ignore_eos or len(pieces) < spec.min_tokens) and len(pieces) < spec.budget:
             pieces += _more_prose(rng)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .corpus import COMMON_WORDS, OPENING, PUNCTUATION, SENTENCES, SPECIAL_TOKENS
+from .corpus import COMMON_WORDS, OPENINGS, PUNCTUATION, SENTENCES, SPECIAL_TOKENS
 
 BYTE_TOKENS = 256
 DEFAULT_SYSTEM_PROMPT = "You are a helpful AI assistant named SmolLM, trained by Hugging Face"
@@ -30,7 +30,7 @@ def _build_vocab() -> list[str]:
     words: list[str] = []
     for w in COMMON_WORDS:
         words += [w, w.capitalize()]
-    for sentence in (OPENING, DEFAULT_SYSTEM_PROMPT, *SENTENCES):
+    for sentence in (*OPENINGS, DEFAULT_SYSTEM_PROMPT, *SENTENCES):
         words += _WORD_RE.findall(sentence)
     entries: list[str] = list(SPECIAL_TOKENS)
     for p in PUNCTUATION + list("0123456789"):
@@ -53,6 +53,16 @@ _PIECE_BYTES = [bytes([i]) for i in range(BYTE_TOKENS)] + [p.encode("utf-8") for
 SPECIAL_IDS = {_TOKEN_ID[s]: s for s in SPECIAL_TOKENS}
 EOS_TOKEN = "<|im_end|>"
 EOS_TOKEN_ID = _TOKEN_ID[EOS_TOKEN]
+
+
+# JSON (structured output, tool calls) comes in coarser pieces, as BPE vocabularies have tokens for
+# quoted keys and punctuation runs: tags, whole short strings, numbers, punctuation with its spaces.
+_JSON_PIECE_RE = re.compile(r'</?tool_call>|"[^"\\]{0,24}"|"|-?\d+(?:\.\d+)?|\s*[{}\[\]:,]+\s*|[^"{}\[\]:,\s]+|\s+')
+
+
+def split_json_pieces(text: str) -> list[str]:
+    """Split JSON-ish text into the pieces the mock generates for it (they concatenate back to ``text``)."""
+    return _JSON_PIECE_RE.findall(text)
 
 
 def split_pieces(text: str) -> list[str]:

@@ -83,3 +83,19 @@ def test_min_tokens_extends_the_answer():
 def test_choice_constraint_picks_an_option():
     (choice,) = generate(spec(choice_options=["yes", "no"]))
     assert text(choice) in ("yes", "no")
+
+
+def test_sampled_choices_differ_from_the_first_token():
+    choices = generate(spec(temperature=1.0, seed=11, n=2, budget=3))
+    assert text(choices[0]) != text(choices[1])
+    assert all("vLLM" in text(c) or "mock" in text(c).lower() or "Mock" in text(c) for c in
+               generate(spec(temperature=1.0, seed=11, n=4, budget=8)))
+
+
+def test_json_comes_in_coarse_pieces():
+    import json
+
+    (choice,) = generate(spec(json_schema={"type": "object", "properties": {"a": {"type": "integer"}},
+                                           "required": ["a"]}, last_user_text="use 5"))
+    assert json.loads(text(choice)) == {"a": 5}
+    assert len(choice["pieces"]) <= 8
