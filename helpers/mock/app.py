@@ -27,6 +27,8 @@ from .settings import MockSettings
 from .tokenizer import VOCAB_SIZE, decode, encode, render_chat, token_str
 
 JSON = "application/json"
+# Odd request shapes that slip past validation surface as these; vLLM answers ValueError/TypeError with 400.
+_CLIENT_FAULTS = (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError, OverflowError)
 
 
 def _json(obj, status: int = 200) -> Response:
@@ -89,6 +91,9 @@ class MockServer:
         except MockHTTPError as exc:
             self.metrics.record_http(handler, "POST", exc.status)
             return _error(exc)
+        except _CLIENT_FAULTS as exc:  # vLLM maps stray ValueError/TypeError to 400 BadRequestError
+            self.metrics.record_http(handler, "POST", 400)
+            return _error(V.E.bad_request(str(exc)))
         self.metrics.record_http(handler, "POST", 200)
         s = self.settings
         if plan.deferred_error is not None:
@@ -149,6 +154,8 @@ class MockServer:
             ids = encode(text)
         except MockHTTPError as exc:
             return _error(exc)
+        except _CLIENT_FAULTS as exc:
+            return _error(V.E.bad_request(str(exc)))
         return _json({"count": len(ids), "max_model_len": self.settings.max_model_len, "tokens": ids,
                       "token_strs": [token_str(t) for t in ids] if req.return_token_strs else None})
 
@@ -161,6 +168,8 @@ class MockServer:
             text = decode([t for t in req.tokens if t < VOCAB_SIZE])
         except MockHTTPError as exc:
             return _error(exc)
+        except _CLIENT_FAULTS as exc:
+            return _error(V.E.bad_request(str(exc)))
         return _json({"prompt": text})
 
 

@@ -221,4 +221,72 @@ def message_errors(messages) -> list[dict]:
             for name, field, err_type, text in missing:
                 value = content if err_type != "missing" else msg
                 issues.append({"type": err_type, "loc": base + (name, field), "msg": text, "input": value})
+        elif isinstance(msg, dict):
+            issues.extend(_shape_errors(msg, base))
     return issues
+
+
+_ROLE_LITERALS = (("ChatCompletionDeveloperMessageParam", "developer"), ("ChatCompletionSystemMessageParam", "system"),
+                  ("ChatCompletionUserMessageParam", "user"), ("ChatCompletionAssistantMessageParam", "assistant"),
+                  ("ChatCompletionToolMessageParam", "tool"), ("ChatCompletionFunctionMessageParam", "function"))
+
+
+def _shape_errors(msg: dict, base: tuple) -> list[dict]:
+    """Approximate union errors for a message with a role but a wrong field type (first error and param as vLLM's)."""
+    role, content = msg.get("role"), msg.get("content")
+    bad_role = not isinstance(role, str)
+    bad_content = content is not None and not isinstance(content, (str, list))
+    bad_name = "name" in msg and not isinstance(msg["name"], str)
+    bad_call_id = "tool_call_id" in msg and not isinstance(msg["tool_call_id"], str)
+    if not (bad_role or bad_content or bad_name or bad_call_id):
+        return []
+    out: list[dict] = []
+    for name, literal in _ROLE_LITERALS:
+        if bad_content and literal != "function":
+            out.append({"type": "string_type", "loc": base + (name, "content"), "msg": "Input should be a valid string",
+                        "input": content})
+            out.append({"type": "iterable_type", "loc": base + (name, "content"), "msg": "Input should be iterable",
+                        "input": content})
+        if role != literal:
+            out.append({"type": "literal_error", "loc": base + (name, "role"), "msg": f"Input should be '{literal}'",
+                        "input": role, "ctx": {"expected": f"'{literal}'"}})
+        if bad_name and literal in ("developer", "system", "user", "assistant", "function"):
+            out.append({"type": "string_type", "loc": base + (name, "name"), "msg": "Input should be a valid string",
+                        "input": msg["name"]})
+        if literal == "tool" and ("tool_call_id" not in msg or bad_call_id):
+            out.append({"type": "missing", "loc": base + (name, "tool_call_id"), "msg": "Field required", "input": msg}
+                       if "tool_call_id" not in msg else
+                       {"type": "string_type", "loc": base + (name, "tool_call_id"),
+                        "msg": "Input should be a valid string", "input": msg["tool_call_id"]})
+    if bad_role:
+        out.append({"type": "string_type", "loc": base + ("CustomChatCompletionMessageParam", "role"),
+                    "msg": "Input should be a valid string", "input": role})
+    out.append({"type": "missing", "loc": base + ("Message", "author"), "msg": "Field required", "input": msg})
+    return out
+
+
+def message_type_error(messages) -> str | None:
+    """vLLM's TypeError text for message parts it cannot iterate (raised after schema validation)."""
+    if not isinstance(messages, list):
+        return None
+    for msg in messages:
+        if not isinstance(msg, dict):
+            continue
+        calls = msg.get("tool_calls")
+        if calls is not None and not isinstance(calls, (list, str, dict)):
+            return f"'{type(calls).__name__}' object is not iterable"
+        content = msg.get("content")
+        if isinstance(content, list):
+            for part in content:
+                if not isinstance(part, (dict, str)):
+                    return ("validation errors for ValidatorIterator\n0.ChatCompletionContentPartTextParam\n"
+                            "  Input should be a valid dictionary")
+                if isinstance(part, dict) and part.get("type", "text") == "text" and not isinstance(part.get("text"), str):
+                    return ("validation errors for ValidatorIterator\n0.ChatCompletionContentPartTextParam.text\n"
+                            "  Field required")
+        if isinstance(calls, list):
+            for call in calls:
+                if not isinstance(call, dict) or not isinstance(call.get("function"), dict) or \
+                        not isinstance(call["function"].get("name"), str):
+                    return "tool call needs a function with a name"
+    return None

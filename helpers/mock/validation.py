@@ -19,7 +19,8 @@ from pydantic import ValidationError
 from . import errors as E
 import json
 
-from .schemas import MODEL_TAGS, ChatCompletionSchema, CompletionSchema, NamedToolChoice, message_errors
+from .schemas import (MODEL_TAGS, ChatCompletionSchema, CompletionSchema, NamedToolChoice, message_errors,
+                      message_type_error)
 
 _SAMPLING_EPS = 1e-5
 
@@ -201,6 +202,9 @@ def validate_chat_body(body) -> ChatCompletionSchema:
         raise _schema_errors(exc, issues) from None
     if issues:
         raise E.schema_error(issues)
+    type_error = message_type_error(data.get("messages"))
+    if type_error:
+        raise E.bad_request(type_error)
     return parsed
 
 
