@@ -38,12 +38,13 @@ class Hints:
             return self.numbers[self._n - 1]
         return None
 
-    def phrase(self, max_words: int = 3) -> str:
+    def phrase(self, max_words: int = 3, name: str = "") -> str:
         if self._w < len(self.words):
             chunk = self.words[self._w:self._w + max_words]
             self._w += len(chunk)
             return " ".join(chunk)
-        return self.rng.choice(_SAMPLE_WORDS)
+        label = name.replace("_", " ").strip()
+        return f"mock {label}" if label else self.rng.choice(_SAMPLE_WORDS)
 
 
 def _resolve(schema: dict, root: dict) -> dict:
@@ -79,7 +80,7 @@ def _string_for(schema: dict, name: str, hints: Hints) -> str:
         return "https://example.com"
     if fmt == "uuid":
         return "00000000-0000-4000-8000-000000000000"
-    text = hints.phrase() if name not in ("id", "uuid") else "mock-1"
+    text = hints.phrase(name=name) if name not in ("id", "uuid") else "mock-1"
     min_len = schema.get("minLength", 0) or 0
     max_len = schema.get("maxLength")
     if len(text) < min_len:
