@@ -450,14 +450,16 @@ def main_serve_vllm(argv: list[str] | None = None) -> int:
             print(f"Use it from a notebook:  export VLLM_BASE_URL={server.root_url}")
             print(f"Log: {server.log_path}.  Press Ctrl-C to stop.", flush=True)
             stop = threading.Event()
-            previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+            # Explicit handlers: a shell starting us in the background makes Python ignore SIGINT.
+            previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
             try:
                 while not stop.is_set() and server.alive():
                     stop.wait(1.0)
             except KeyboardInterrupt:
                 pass
             finally:
-                signal.signal(signal.SIGTERM, previous)
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
             if not server.alive():
                 print(f"vLLM stopped by itself (exit {server.process.returncode}).\n{server.log_tail()}", file=sys.stderr)
                 return 1
