@@ -121,6 +121,24 @@ def hermes_deltas(texts: list[str]) -> list[dict | None]:
     return out
 
 
+def recorded_call_deltas(pieces: list[str], calls: list[dict]) -> list[dict | None]:
+    """Deltas for tool calls known only as name + arguments (a replayed recording whose token texts are empty):
+    per call, its name on one token and its arguments on the next, as the hermes parser streams them."""
+    wanted: list[dict] = []
+    for i, call in enumerate(calls):
+        wanted.append({"id": tool_call_id(), "type": "function", "index": i, "function": {"name": call["name"]}})
+        if call.get("arguments"):
+            wanted.append({"index": i, "function": {"arguments": call["arguments"]}})
+    slots = max(len(pieces), 1)
+    out: list[dict | None] = [None] * slots
+    for k, delta in enumerate(wanted):
+        at = min(k, slots - 1)
+        if out[at] is None:
+            out[at] = {"content": None, "tool_calls": []}
+        out[at]["tool_calls"].append(delta)
+    return out[:len(pieces)]
+
+
 # --- text deltas ------------------------------------------------------------------------------
 
 def text_deltas(pieces: list[str], stops: list[str] | None, include_stop: bool = False) -> list[str]:
@@ -175,7 +193,9 @@ async def chat_events(*, request_id: str, created: int, model: str, choices: lis
     for choice in choices:
         pieces = choice["pieces"]
         texts = text_deltas(pieces, stops, include_stop)
-        if parser_active:
+        if choice.get("tool_calls") and _TC_START not in "".join(pieces):
+            deltas = recorded_call_deltas(pieces, choice["tool_calls"])
+        elif parser_active:
             # With --tool-call-parser every stream goes through the parser: an empty delta sends no
             # chunk (the last one becomes {}), tool calls stream as tool_calls deltas.
             deltas = hermes_deltas(texts)

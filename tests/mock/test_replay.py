@@ -104,3 +104,22 @@ def test_mock_serves_a_recording(make_mock, tmp_path):
     assert cut["choices"][0]["finish_reason"] == "length"
     other = client.chat(model=MODEL, temperature=0.5, max_tokens=5)  # not recorded: the generator
     assert "vLLM" in other["choices"][0]["message"]["content"]
+
+
+def test_replayed_tool_call_streams_as_tool_call_deltas(make_mock, tmp_path):
+    tools = [{"type": "function", "function": {"name": "multiply", "parameters": {"type": "object"}}}]
+    request = canonical_request({"model": MODEL, "messages": MSGS, "temperature": 0, "tools": tools})
+    recorded = entry([""] * 12, finish="tool_calls", request=request)
+    recorded["choices"][0]["tool_calls"] = [{"name": "multiply", "arguments": '{"a": 3, "b": 4}'}]
+    path = tmp_path / "replay.json"
+    ReplayStore([recorded]).save(path)
+    client = make_mock(replay_store=str(path), enable_auto_tool_choice=True, tool_call_parser="hermes")
+    body = client.chat(model=MODEL, temperature=0, tools=tools)
+    (call,) = body["choices"][0]["message"]["tool_calls"]
+    assert call["function"] == {"name": "multiply", "arguments": '{"a": 3, "b": 4}'}
+    assert body["choices"][0]["finish_reason"] == "tool_calls" and body["usage"]["completion_tokens"] == 12
+    events = client.stream(model=MODEL, temperature=0, tools=tools)
+    calls = [tc for e in events[1:-1] for c in e["choices"] for tc in c["delta"].get("tool_calls", [])]
+    assert calls[0]["function"] == {"name": "multiply"}
+    assert "".join(tc["function"].get("arguments", "") for tc in calls) == '{"a": 3, "b": 4}'
+    assert events[-2]["choices"][0]["finish_reason"] == "tool_calls"
