@@ -108,6 +108,17 @@ def _require(condition: bool, ko: str, en: str) -> None:
         raise NotYet(ko, en)
 
 
+def _call(func: Callable, *args) -> Any:
+    """Call the learner's function; a ``None`` result almost always means a missing ``return``."""
+    result = func(*args)
+    _require(
+        result is not None,
+        "함수가 아무것도 돌려주지 않습니다 (None). 본문을 채우고 return을 잊지 마세요.",
+        "Your function returns None: fill in its body and don't forget the return.",
+    )
+    return result
+
+
 def _require_chat_openai(answer: Any) -> None:
     from langchain_openai.chat_models.base import BaseChatOpenAI
 
@@ -191,6 +202,91 @@ def _api_error(kind: str):
 
 
 # ---------------------------------------------------------------------------------------------------------
+# 01 vLLM chat (the source document)
+
+
+def _require_two_messages(answer) -> tuple:
+    from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+
+    _require(
+        isinstance(answer, list) and all(isinstance(m, BaseMessage) for m in answer),
+        "메시지 리스트가 필요합니다: [SystemMessage(...), HumanMessage(...)]",
+        "Expected a list of messages: [SystemMessage(...), HumanMessage(...)]",
+    )
+    kinds = [type(m).__name__ for m in answer]
+    _require(
+        len(answer) == 2 and isinstance(answer[0], SystemMessage) and isinstance(answer[1], HumanMessage),
+        f"SystemMessage 하나, 그다음 HumanMessage 하나여야 합니다 (지금: {kinds}).",
+        f"Expected one SystemMessage, then one HumanMessage (now: {kinds}).",
+    )
+    return answer[0].content, answer[1].content
+
+
+@exercise("01.1", "역할은 시스템 메시지에, 문장은 사용자 메시지에 담겼습니다.", "Role in the system message, sentence in the human message.")
+def _check_01_1(answer):
+    system, human = _require_two_messages(answer)
+    _require(
+        "English" in system and "French" in system,
+        "시스템 메시지가 영어(English)에서 프랑스어(French)로 옮기는 역할을 말해야 합니다.",
+        "The system message must say the job: translating English to French.",
+    )
+    _require(
+        "good morning" in human.lower(),
+        "사용자 메시지에 번역할 문장 \"Good morning\"이 있어야 합니다.",
+        'The human message must contain the sentence to translate, "Good morning".',
+    )
+
+
+@exercise("01.2", "템플릿의 빈칸 세 개를 모두 채웠습니다.", "All three blanks of the template are filled.")
+def _check_01_2(answer):
+    system, human = _require_two_messages(answer)
+    _require(
+        system == "You are a helpful assistant that translates English to Korean.",
+        f"시스템 메시지는 input_language=\"English\", output_language=\"Korean\"으로 채운 것이어야 합니다 (지금: {system!r}).",
+        f'The system message must be filled with input_language="English", output_language="Korean" (now: {system!r}).',
+    )
+    _require(
+        human == "Thank you",
+        f"사용자 메시지는 text=\"Thank you\" 그대로입니다 (지금: {human!r}).",
+        f'The human message is just text="Thank you" (now: {human!r}).',
+    )
+
+
+@exercise("01.3", "invoke로 부르고 .content를 돌려줍니다.", "It calls invoke and returns .content.")
+def _check_01_3(answer):
+    from langchain_core.messages import AIMessage, HumanMessage
+
+    _require(callable(answer), "함수를 넘기세요: ask(chat, messages) -> str", "Pass a function: ask(chat, messages) -> str")
+    chat = _scripted_chat(["Io amo ", "programmare."])
+    got = _call(answer, chat, [HumanMessage("I love programming.")])
+    _require(
+        not isinstance(got, AIMessage),
+        "AIMessage 전체가 아니라 답의 글자(.content)를 돌려주세요.",
+        "Return the answer's text (.content), not the whole AIMessage.",
+    )
+    _require(
+        got == "Io amo programmare.",
+        f"답의 글자를 그대로 돌려줘야 합니다: 'Io amo programmare.' (받은 값: {got!r}).",
+        f"Return the answer's text as is: 'Io amo programmare.' (got {got!r}).",
+    )
+
+
+@exercise("01.4", "20토큰, 10초 제한이 걸린 모델입니다.", "A model limited to 20 tokens and 10 seconds.")
+def _check_01_4(answer):
+    _require_chat_openai(answer)
+    _require(
+        answer.max_tokens == 20,
+        f"max_tokens는 20이어야 합니다 (지금: {answer.max_tokens!r}).",
+        f"max_tokens must be 20 (now: {answer.max_tokens!r}).",
+    )
+    _require(
+        answer.request_timeout == 10,
+        f"timeout은 10초여야 합니다 (지금: {answer.request_timeout!r}).",
+        f"timeout must be 10 seconds (now: {answer.request_timeout!r}).",
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
 # 02 streaming and async
 
 
@@ -211,10 +307,10 @@ def _check_02_2(answer):
     _require(callable(answer), "함수를 넘기세요: join_chunks(chunks) -> str", "Pass a function: join_chunks(chunks) -> str")
     cases = [(["Hel", "lo", ", ", "world", ""], "Hello, world"), ([""], ""), (["안녕", "하세요"], "안녕하세요")]
     for pieces, expected in cases:
-        got = answer(iter([AIMessageChunk(content=p) for p in pieces]))
+        got = _call(answer, iter([AIMessageChunk(content=p) for p in pieces]))
         _require(
             got == expected,
-            f"조각 {pieces!r}에서 {expected!r}가 나와야 하는데 {got!r}가 나왔습니다. 각 조각의 .content를 이어 붙이세요.",
+            f"조각 {pieces!r}를 넣으면 {expected!r}를 돌려줘야 합니다 (받은 값: {got!r}). 각 조각의 .content를 이어 붙이세요.",
             f"Chunks {pieces!r} should give {expected!r}, got {got!r}. Join each chunk's .content.",
         )
 
@@ -234,8 +330,13 @@ def _check_02_3(answer):
     chat = _scripted_chat(pieces)
     got = _run_coroutine(answer(chat, "count", 3))
     _require(
+        got is not None,
+        "함수가 아무것도 돌려주지 않습니다 (None). 본문을 채우고 return을 잊지 마세요.",
+        "Your function returns None: fill in its body and don't forget the return.",
+    )
+    _require(
         isinstance(got, list) and got == pieces[:3],
-        f"처음 3개 조각의 content 목록 {pieces[:3]!r}가 나와야 하는데 {got!r}가 나왔습니다.",
+        f"처음 3개 조각의 content 목록을 돌려줘야 합니다: {pieces[:3]!r} (받은 값: {got!r}).",
         f"Expected the first 3 chunks' content, {pieces[:3]!r}; got {got!r}.",
     )
     _require(
@@ -259,13 +360,13 @@ def _check_03_1(answer):
         usage = {"input_tokens": 10, "output_tokens": out, "total_tokens": 10 + out}
         return AIMessage(content="x", usage_metadata=usage)
 
-    got = answer([msg(10), msg(20), msg(30)], 2.0)
+    got = _call(answer, [msg(10), msg(20), msg(30)], 2.0)
     _require(
         isinstance(got, (int, float)) and abs(got - 30.0) < 1e-9,
-        f"출력 토큰 10+20+30=60개를 2초에 받았으니 30.0이어야 하는데 {got!r}입니다. input_tokens는 세지 마세요.",
+        f"출력 토큰 10+20+30=60개를 2초에 받았으니 답은 30.0입니다 (받은 값: {got!r}). input_tokens는 세지 마세요.",
         f"60 output tokens (10+20+30) in 2 s is 30.0 tokens/s; got {got!r}. Do not count input_tokens.",
     )
-    got = answer([msg(8), AIMessage(content="no usage")], 4.0)
+    got = _call(answer, [msg(8), AIMessage(content="no usage")], 4.0)
     _require(
         isinstance(got, (int, float)) and abs(got - 2.0) < 1e-9,
         f"usage_metadata가 없는 메시지는 0개로 쳐야 합니다 (8개 / 4초 = 2.0). 받은 값: {got!r}",
@@ -309,7 +410,7 @@ def _check_04_1(answer):
     misplaced = {"top_k", "repetition_penalty"} & set(answer.model_kwargs or {})
     _require(
         not misplaced,
-        f"{sorted(misplaced)}가 model_kwargs에 있습니다. openai SDK가 모르는 인자라 TypeError가 납니다. extra_body로 옮기세요.",
+        f"model_kwargs에 {sorted(misplaced)} 값이 들어 있습니다. openai SDK가 모르는 인자라 TypeError가 납니다. extra_body로 옮기세요.",
         f"{sorted(misplaced)} ended up in model_kwargs; the openai SDK rejects them with a TypeError. Use extra_body.",
     )
     body = answer.extra_body or {}
@@ -429,7 +530,7 @@ def _check_05_3(answer):
     call = answer.tool_calls[0]
     _require(
         call["name"] == "add",
-        f"add 도구를 불러야 하는데 {call['name']!r}를 불렀습니다.",
+        f"add 도구를 불러야 합니다 (부른 도구: {call['name']!r}).",
         f"The call should be to add, not {call['name']!r}.",
     )
     args = call.get("args") or {}
@@ -523,7 +624,7 @@ def _check_06_3(answer):
     )
     _require(
         all(isinstance(m, HumanMessage if i % 2 == 0 else AIMessage) for i, m in enumerate(turns)),
-        f"순서가 {expected}이어야 합니다 (지금: {kinds}). 답을 받을 때마다 history에 AIMessage를 추가하세요.",
+        f"순서는 사람, AI, 사람, AI여야 합니다 (지금: {kinds}). 답을 받을 때마다 history에 AIMessage를 추가하세요.",
         f"The order must be {expected} (now: {kinds}). Append each reply (an AIMessage) to the history.",
     )
     _require(
@@ -558,7 +659,7 @@ def _check_07_1(answer):
     _require(
         issubclass(answer, openai.APIConnectionError),
         f"{answer.__name__}가 아닙니다. 위 셀의 오류 이름(ename)을 다시 보세요.",
-        f"Not {answer.__name__}. Look again at the error name (ename) of the cell above.",
+        f"Not {answer.__name__}. Look again at the error name in step 1.",
     )
 
 
@@ -575,7 +676,7 @@ def _check_07_2(answer):
     wrong = []
     for kind, expected in ADVICE.items():
         exc = _api_error(kind)
-        got = answer(exc)
+        got = _call(answer, exc)
         if got != expected:
             wrong.append(f"{type(exc).__name__} -> {got!r} (expected {expected!r})")
     hint_ko = " APITimeoutError는 APIConnectionError의 하위 클래스라 먼저 검사해야 합니다." if any(

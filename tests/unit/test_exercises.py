@@ -85,7 +85,18 @@ PROMPT = ChatPromptTemplate(
     [("system", "You are a helpful assistant that answers in {language}."), ("human", "{question}")]
 )
 
+def ask(chat, messages):
+    return chat.invoke(messages).content
+
+
+FR = [SystemMessage("You are a helpful assistant that translates English to French."), HumanMessage("Translate: Good morning")]
+KO = [SystemMessage("You are a helpful assistant that translates English to Korean."), HumanMessage("Thank you")]
+
 RIGHT = {
+    "01.1": lambda: FR,
+    "01.2": lambda: KO,
+    "01.3": lambda: ask,
+    "01.4": lambda: llm(max_tokens=20, timeout=10),
     "02.1": lambda: llm(stream_usage=True),
     "02.2": lambda: join_chunks,
     "02.3": lambda: first_chunks,
@@ -106,6 +117,10 @@ RIGHT = {
 }
 
 WRONG = {
+    "01.1": [lambda: FR[::-1], lambda: [FR[0], HumanMessage("Translate: Good night")], lambda: KO, lambda: "Good morning"],
+    "01.2": [lambda: FR, lambda: [KO[0], HumanMessage("Thanks")], lambda: KO[:1]],
+    "01.3": [lambda: (lambda chat, messages: chat.invoke(messages)), lambda: (lambda chat, messages: chat(messages))],
+    "01.4": [lambda: llm(max_tokens=20), lambda: llm(timeout=10), lambda: llm(max_tokens=5, timeout=10)],
     "02.1": [lambda: llm(), lambda: llm(streaming=True), lambda: "stream_usage=True"],
     "02.2": [lambda: (lambda chunks: [c.content for c in chunks]), lambda: (lambda chunks: "".join(map(str, chunks)))],
     "02.3": [lambda: first_chunks_reads_all, lambda: join_chunks],
@@ -190,3 +205,11 @@ def test_timeout_hint_names_the_subclass_trap():
 
 def test_bound_chat_model_counts_as_chat_step():
     assert check("06.2", PROMPT | llm().bind(stop=["\n"]) | StrOutputParser())
+
+
+def test_function_stub_that_returns_none_gets_the_return_hint():
+    def stub(chunks):
+        ...
+
+    result = check("02.2", stub)
+    assert not result and "returns None" in result.en

@@ -1,0 +1,190 @@
+"""Measure how a server copes with many requests at once: sequential calls vs ``batch`` at rising concurrency.
+
+In a notebook::
+
+    rows = sweep(chat, [1, 4, 16])   # one row per concurrency level, with a progress bar
+    print(table(rows)); plot(rows)
+
+From a shell (what produced the real vLLM figures quoted in notebook 03)::
+
+    python -m helpers.throughput --base-url http://127.0.0.1:8011 --concurrency 1 2 4 8 16 32 64
+
+Each request's latency is taken from LangChain callbacks (start of the chat-model run to its end), so
+``batch`` is measured exactly as a learner uses it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import threading
+import time
+from dataclasses import dataclass
+from uuid import UUID
+
+from langchain_core.callbacks import BaseCallbackHandler
+
+TOPICS = ["the sea", "a library", "autumn", "a train", "coffee", "the moon", "a garden", "rain"]
+
+
+def prompts(count: int) -> list[str]:
+    """``count`` short, slightly different prompts (identical prompts would all hit one prefix cache)."""
+    return [f"Write one sentence about {TOPICS[i % len(TOPICS)]} (#{i})." for i in range(count)]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One measurement: ``requests`` answers with at most ``concurrency`` in flight."""
+
+    mode: str  # "sequential" or "batch"
+    concurrency: int
+    requests: int
+    seconds: float  # wall time for all requests
+    output_tokens: int
+    mean_latency_s: float  # per request, start to end
+
+    @property
+    def tokens_per_s(self) -> float:
+        return self.output_tokens / self.seconds if self.seconds else 0.0
+
+    @property
+    def requests_per_s(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def __repr__(self) -> str:
+        return (
+            f"Row({self.mode}, concurrency={self.concurrency}, requests={self.requests}, "
+            f"{self.tokens_per_s:.1f} tok/s, latency {self.mean_latency_s * 1000:.0f} ms)"
+        )
+
+
+class LatencyRecorder(BaseCallbackHandler):
+    """Start and end time of every chat-model run it sees (thread-safe)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.started: dict[UUID, float] = {}
+        self.latencies: list[float] = []
+
+    def on_chat_model_start(self, serialized, messages, *, run_id, **kwargs):
+        with self._lock:
+            self.started[run_id] = time.perf_counter()
+
+    def on_llm_end(self, response, *, run_id, **kwargs):
+        with self._lock:
+            start = self.started.pop(run_id, None)
+            if start is not None:
+                self.latencies.append(time.perf_counter() - start)
+
+
+def _output_tokens(messages) -> int:
+    return sum((getattr(m, "usage_metadata", None) or {}).get("output_tokens", 0) for m in messages)
+
+
+def measure_sequential(chat, inputs) -> Row:
+    """One request after the other: the baseline."""
+    recorder = LatencyRecorder()
+    start = time.perf_counter()
+    answers = [chat.invoke(text, config={"callbacks": [recorder]}) for text in inputs]
+    seconds = time.perf_counter() - start
+    return Row("sequential", 1, len(answers), seconds, _output_tokens(answers), statistics.fmean(recorder.latencies))
+
+
+def measure_batch(chat, inputs, concurrency: int) -> Row:
+    """``chat.batch`` with at most ``concurrency`` requests in flight."""
+    recorder = LatencyRecorder()
+    start = time.perf_counter()
+    answers = chat.batch(list(inputs), config={"max_concurrency": concurrency, "callbacks": [recorder]})
+    seconds = time.perf_counter() - start
+    return Row("batch", concurrency, len(answers), seconds, _output_tokens(answers), statistics.fmean(recorder.latencies))
+
+
+def levels(maximum: int) -> list[int]:
+    """1, 2, 4, ... up to ``maximum`` (included even when it is not a power of two)."""
+    out, level = [], 1
+    while level < maximum:
+        out.append(level)
+        level *= 2
+    return out + [maximum]
+
+
+def _progress_bar():
+    """tqdm's notebook widget when ipywidgets is installed, else its text bar (without tqdm.auto's warning)."""
+    import warnings
+
+    from tqdm import TqdmWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TqdmWarning)
+        from tqdm.auto import tqdm
+    return tqdm
+
+
+def sweep(chat, concurrencies, min_requests: int = 8, progress: bool = True) -> list[Row]:
+    """``measure_batch`` at each concurrency level, with a tqdm progress bar over the levels.
+
+    Each level sends ``max(level, min_requests)`` requests, so that every level can fill its slots
+    and the small levels still average over a few requests.
+    """
+    rows = []
+    tqdm = _progress_bar()
+    for level in tqdm(list(concurrencies), desc="concurrency", disable=not progress):
+        rows.append(measure_batch(chat, prompts(max(level, min_requests)), level))
+    return rows
+
+
+def table(rows) -> str:
+    """A fixed-width text table of ``rows``."""
+    lines = [f"{'mode':<10} {'conc':>4} {'reqs':>4} {'wall s':>7} {'tok/s':>7} {'req/s':>6} {'latency ms':>10}"]
+    for r in rows:
+        lines.append(
+            f"{r.mode:<10} {r.concurrency:>4} {r.requests:>4} {r.seconds:>7.2f} {r.tokens_per_s:>7.1f} "
+            f"{r.requests_per_s:>6.2f} {r.mean_latency_s * 1000:>10.0f}"
+        )
+    return "\n".join(lines)
+
+
+def plot(rows):
+    """Throughput and mean latency against concurrency (a matplotlib Figure, not shown by pyplot)."""
+    from matplotlib.figure import Figure
+
+    batch = [r for r in rows if r.mode == "batch"]
+    xs = [r.concurrency for r in batch]
+    fig = Figure(figsize=(8, 3.2))
+    left, right = fig.subplots(1, 2)
+    left.plot(xs, [r.tokens_per_s for r in batch], marker="o")
+    left.set(xscale="log", xlabel="concurrency", ylabel="output tokens / s", title="throughput")
+    right.plot(xs, [r.mean_latency_s * 1000 for r in batch], marker="o", color="tab:orange")
+    right.set(xscale="log", xlabel="concurrency", ylabel="ms per request", title="latency")
+    for ax in (left, right):
+        ax.set_xticks(xs, [str(x) for x in xs])
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers.throughput", description=__doc__.split("\n")[0])
+    parser.add_argument("--base-url", default=None, help="server URL (default: VLLM_BASE_URL or the embedded mock)")
+    parser.add_argument("--model", default=None, help="model name (default: the first served model)")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 16, 64])
+    parser.add_argument("--min-requests", type=int, default=8, help="requests per level: max(level, this)")
+    parser.add_argument("--sequential", type=int, default=8, help="requests for the sequential baseline (0: skip)")
+    parser.add_argument("--max-tokens", type=int, default=32)
+    args = parser.parse_args(argv)
+
+    from helpers.client import chat_model
+    from helpers.session import ensure_server
+
+    server = ensure_server(args.base_url, args.model, timeout=600)
+    chat = chat_model(server, max_tokens=args.max_tokens)
+    print(f"server: {server.base_url}  model: {server.model}  max_tokens: {args.max_tokens}")
+    chat.invoke("warm up")
+    rows = [measure_sequential(chat, prompts(args.sequential))] if args.sequential else []
+    rows += sweep(chat, args.concurrency, min_requests=args.min_requests, progress=False)
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

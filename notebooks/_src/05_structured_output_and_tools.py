@@ -1,0 +1,298 @@
+# %% [markdown] ko
+# # 구조화된 출력과 도구 호출
+# > 답을 자유로운 문장 대신 정해진 모양(JSON, Pydantic 객체)으로 받고, 모델이 파이썬 함수를 부르게 합니다.
+#
+# 프로그램이 모델의 답을 읽어야 할 때는 문장보다 정해진 모양의 데이터가 편합니다. vLLM은 *구조화된 출력*
+# (structured outputs)으로 토큰을 고르는 단계에서부터 JSON 스키마를 지키게 만들 수 있고, *도구 호출*(tool calling)로
+# 모델이 "이 함수를 이 인자로 불러 주세요"라고 답하게 할 수 있습니다.
+# %% [markdown] en
+# # Structured output and tool calling
+# > Get answers in a fixed shape (JSON, a Pydantic object) instead of free text, and let the model call Python functions.
+#
+# When a program has to read the model's answer, data of a known shape beats prose. vLLM's *structured outputs*
+# enforce a JSON schema while tokens are being picked, and *tool calling* lets the model answer "please call this
+# function with these arguments".
+# %% [markdown] ko
+# ## 이번에 배울 것
+# - `with_structured_output`의 두 방식: `json_schema`(기본, 스키마를 서버가 강제)와 `json_mode`(JSON이기만 하면 됨)
+# - 구조화된 출력에서 `max_tokens`가 모자라면 `LengthFinishReasonError`가 나는 이유
+# - `bind_tools`와 `tool_choice`: `auto`(기본), `required`, 특정 도구 지정, 그리고 도구 결과를 돌려보내 최종 답 받기
+# - vLLM 서버에 도구 호출용 플래그(`--enable-auto-tool-choice --tool-call-parser hermes`)가 없을 때 나는 오류
+# %% [markdown] en
+# ## What you will learn
+# - The two ways of `with_structured_output`: `json_schema` (the default; the server enforces the schema) and
+#   `json_mode` (any JSON will do)
+# - Why structured output raises `LengthFinishReasonError` when `max_tokens` runs out
+# - `bind_tools` and `tool_choice`: `auto` (the default), `required`, a named tool, and sending a tool's result back for
+#   the final answer
+# - The error you get when the vLLM server lacks the tool-calling flags (`--enable-auto-tool-choice --tool-call-parser hermes`)
+# %% [markdown] ko
+# ## 준비
+# - 노트북 01, 02, 04 (특히 04의 `Traffic`).
+# - 도구 호출에는 서버 쪽 준비가 필요합니다. vLLM 0.32는 `tool_choice`가 무엇이든 서버가
+#   `--enable-auto-tool-choice --tool-call-parser <파서>`로 떠 있어야 도구 호출을 처리합니다. 이 키트의 모의 서버와
+#   실제 vLLM 실행기(`python -m helpers serve-vllm`)는 `--tool-call-parser hermes`로 뜹니다. 직접 띄운 vLLM이라면
+#   이 두 플래그를 붙이세요.
+# %% [markdown] en
+# ## Prerequisites
+# - Notebooks 01, 02 and 04 (especially 04's `Traffic`).
+# - Tool calling needs the server's cooperation. On vLLM 0.32 every `tool_choice` requires the server to run with
+#   `--enable-auto-tool-choice --tool-call-parser <parser>`. This kit's mock and its real-vLLM launcher
+#   (`python -m helpers serve-vllm`) start with `--tool-call-parser hermes`; add both flags to a vLLM you start yourself.
+# %% tags=["parameters"]
+BASE_URL = None  # your vLLM server, e.g. "http://HOST:PORT/v1"; None: VLLM_BASE_URL, else the embedded mock
+MODEL = None  # None: VLLM_MODEL, else the first model the server serves
+# %%
+from helpers import chat_model, ensure_server
+
+server = ensure_server(BASE_URL, MODEL)
+server
+# %% [markdown] ko
+# ## 1. `with_structured_output`: Pydantic 객체로 받기
+# 원하는 모양을 Pydantic 클래스로 적습니다. 필드 설명(`Field(description=...)`)은 스키마에 들어가 모델에게도
+# 전달됩니다.
+# %% [markdown] en
+# ## 1. `with_structured_output`: answers as Pydantic objects
+# Write the shape you want as a Pydantic class. Field descriptions (`Field(description=...)`) go into the schema,
+# so the model sees them too.
+# %%
+from pydantic import BaseModel, Field
+
+
+class Book(BaseModel):
+    """A book recommendation."""
+
+    title: str = Field(description="the book's title")
+    author: str = Field(description="who wrote it")
+    year: int = Field(description="year of first publication")
+# %% [markdown] ko
+# `with_structured_output(Book)`은 채팅 모델을 감싸 `Book` 객체를 돌려주는 새 실행 단위를 만듭니다. 구조화된
+# 출력은 JSON 전체를 다 써야 끝나므로 `max_tokens`를 넉넉히 줍니다.
+#
+# `repetition_penalty`(04 노트북)도 조금 줍니다. SmolLM2-135M처럼 아주 작은 모델은 JSON 안에서 맴돌기 쉽습니다.
+# 스키마는 토큰 사이의 공백과 리스트 항목의 반복을 허용하므로, 작은 모델이 줄바꿈이나 같은 항목을 `max_tokens`가
+# 바닥날 때까지 계속 고르기도 합니다. 이 키트의 실제 CPU 서버에서 실제로 그랬고, 약한 `repetition_penalty`가 이를
+# 막아 주었습니다. 큰 모델에는 대개 필요 없습니다.
+# %% [markdown] en
+# `with_structured_output(Book)` wraps the chat model into a runnable that returns `Book` objects. A structured answer
+# is only done when the whole JSON is written, so give it a generous `max_tokens`.
+#
+# We also add a mild `repetition_penalty` (notebook 04). A very small model such as SmolLM2-135M easily gets stuck
+# inside JSON: the schema allows whitespace between tokens and repeated list items, and a tiny model may keep picking
+# newlines or the same item until `max_tokens` runs out. That is what happened on this kit's real CPU server, and a
+# mild `repetition_penalty` prevented it. Larger models rarely need it.
+# %%
+from helpers.traffic import Traffic
+
+traffic = Traffic()
+chat = chat_model(
+    server, max_tokens=200, extra_body={"repetition_penalty": 1.2}, http_client=traffic.client()
+)
+recommend = chat.with_structured_output(Book)
+# %% tags=["lax-on-real"]
+book = recommend.invoke("Recommend one classic novel.")
+book
+# %% [markdown] ko
+# 요청 본문을 보면 `response_format`에 `Book`의 JSON 스키마가 실려 있습니다 (`"type": "json_schema"`). vLLM은 이
+# 스키마를 문법으로 바꿔, 스키마에 맞지 않는 토큰은 아예 고르지 못하게 합니다.
+# %% [markdown] en
+# The request body carries `Book`'s JSON schema in `response_format` (`"type": "json_schema"`). vLLM turns the schema
+# into a grammar, so tokens that would break it can never be picked.
+# %%
+traffic.last_request["response_format"]
+# %% [markdown] ko
+# ### 토큰이 모자라면
+# 01 노트북의 `max_tokens=5`처럼 한도가 작으면 JSON이 중간에 잘립니다. 이때 종료 이유는 `"length"`이고, openai SDK는
+# 잘린 JSON을 읽으려 하지 않고 `LengthFinishReasonError`를 냅니다.
+# %% [markdown] en
+# ### When tokens run out
+# With a small limit like notebook 01's `max_tokens=5`, the JSON is cut off. The finish reason is `"length"`, and the
+# openai SDK refuses to parse a truncated JSON: it raises `LengthFinishReasonError`.
+# %% tags=["raises-exception", "lax-on-real"]
+chat_model(server, max_tokens=5).with_structured_output(Book).invoke("Recommend one classic novel.")
+# %% [markdown] ko
+# 해결: `max_tokens`를 스키마가 다 들어갈 만큼 주세요. 잘린 원본을 보고 싶다면 `include_raw=True`로 감싸면
+# 예외 대신 `{"raw": ..., "parsed": ..., "parsing_error": ...}`를 받습니다 (단, 길이 초과는 여전히 예외입니다).
+# %% [markdown] en
+# The fix: give `max_tokens` enough room for the whole schema. To inspect what came back, `include_raw=True` returns
+# `{"raw": ..., "parsed": ..., "parsing_error": ...}` instead of raising on parse errors (running out of length still raises).
+# %% [markdown] ko
+# ## 2. `json_mode`: 스키마 없이 JSON만
+# `method="json_mode"`는 `response_format={"type": "json_object"}`를 보냅니다. 서버는 *어떤* JSON 객체든 만들게
+# 할 뿐 필드는 강제하지 않으므로, 원하는 키를 프롬프트에 적어야 합니다. 스키마를 주지 않으면 결과는 `dict`입니다.
+# %% [markdown] en
+# ## 2. `json_mode`: JSON, no schema
+# `method="json_mode"` sends `response_format={"type": "json_object"}`. The server guarantees *some* JSON object but no
+# particular fields, so name the keys you want in the prompt. Without a schema the result is a `dict`.
+# %%
+as_json = chat.with_structured_output(None, method="json_mode")
+data = as_json.invoke("Describe the planet Mars as JSON with two keys: name (a string) and moons (a number).")
+traffic.last_request["response_format"], type(data).__name__
+# %% [markdown] ko
+# 스키마를 강제하는 `json_schema`가 대개 더 낫습니다. `json_mode`는 스키마를 미리 정할 수 없을 때 씁니다.
+# %% [markdown] en
+# `json_schema`, which enforces the schema, is usually the better choice; use `json_mode` when you cannot fix a schema
+# in advance.
+# %% [markdown] ko
+# ## 3. 도구 호출: `bind_tools`
+# 도구는 타입 힌트와 독스트링이 있는 파이썬 함수입니다. `@tool`이 이를 JSON 스키마가 붙은 도구로 바꿉니다.
+# %% [markdown] en
+# ## 3. Tool calling: `bind_tools`
+# A tool is a Python function with type hints and a docstring; `@tool` turns it into a tool with a JSON schema.
+# %%
+from langchain_core.tools import tool
+
+
+@tool
+def multiply(a: int, b: int) -> int:
+    """Multiply two integers."""
+    return a * b
+
+
+multiply.name, multiply.args
+# %% [markdown] ko
+# `bind_tools`는 요청마다 도구 목록(`tools`)을 함께 보내는 모델을 만듭니다. `tool_choice`를 주지 않으면 본문에
+# `tool_choice`가 아예 없고, vLLM은 이를 `"auto"`로 봅니다: 부를지 말지는 모델이 정합니다.
+# %% [markdown] en
+# `bind_tools` makes a model that sends the tool list (`tools`) with every request. Without a `tool_choice`, the body
+# has no `tool_choice` at all, which vLLM treats as `"auto"`: the model decides whether to call.
+# %% tags=["lax-on-real"]
+with_tools = chat.bind_tools([multiply])
+call = with_tools.invoke("What is 6 times 7?")
+"tool_choice" in traffic.last_request, call.tool_calls
+# %% [markdown] ko
+# `"auto"`에서는 모델이 도구 대신 글로 답할 수도 있습니다. 반드시 도구를 부르게 하려면 `tool_choice="required"`
+# (아무 도구나 하나 이상)나 도구 이름(그 도구를 꼭)을 줍니다. 이름은 본문에서 `{"type": "function", ...}` 모양으로
+# 바뀝니다.
+# %% [markdown] en
+# Under `"auto"` the model may answer in words instead. To force a call, pass `tool_choice="required"` (at least one
+# tool, any) or a tool's name (that tool). A name becomes `{"type": "function", ...}` in the body.
+# %% tags=["skip-on-real"]
+forced = chat.bind_tools([multiply], tool_choice="multiply")
+call = forced.invoke("What is 6 times 7?")
+traffic.last_request["tool_choice"], call.tool_calls[0]["name"], call.tool_calls[0]["args"]
+# %% tags=["skip-on-real"]
+required = chat.bind_tools([multiply], tool_choice="required")
+call = required.invoke("What is 6 times 7?")
+traffic.last_request["tool_choice"], [c["name"] for c in call.tool_calls]
+# %% [markdown] ko
+# ### 도구를 실행하고 결과를 돌려보내기
+# 모델은 함수를 부르지 않습니다. *부르자고 요청할* 뿐입니다. 실행은 우리 몫입니다. 도구에 도구 호출을 그대로 넘기면
+# 결과가 `ToolMessage`로 나오고, 대화에 붙여 다시 보내면 모델이 최종 답을 씁니다.
+# %% [markdown] en
+# ### Running the tool and sending the result back
+# The model does not call the function; it *asks* for a call, and running it is our job. Invoking the tool with the
+# tool call returns a `ToolMessage`; add it to the conversation and send it back for the model's final answer.
+# %% tags=["skip-on-real"]
+from langchain_core.messages import HumanMessage
+
+history = [HumanMessage("What is 6 times 7?"), call]
+history.append(multiply.invoke(call.tool_calls[0]))
+history[-1]
+# %% tags=["skip-on-real"]
+final = with_tools.invoke(history)
+final.content, final.response_metadata["finish_reason"]
+# %% [markdown] ko
+# ### 작은 모델과 도구 호출
+# 도구를 잘 부르려면 모델이 그렇게 훈련되어 있어야 합니다. 이 키트의 실제 CPU 서버(SmolLM2-135M)에서는 `"auto"`일 때
+# 모델이 도구를 무시하고 글로 답했고, `"required"`나 도구 이름으로 강제하면 인자 자리에 객체 대신 JSON 문자열
+# (예: `"mallo"`)을 채웠습니다. 그러면 `ChatOpenAI`는 `AIMessage`를 만들다가 pydantic `ValidationError`를 냅니다.
+# 그래서 위의 셀 몇 개는 실제 서버로 테스트할 때 건너뜁니다(`skip-on-real` 태그). 도구 호출을 쓰려면 Qwen2.5-Instruct,
+# Llama 3.1, Hermes처럼 도구 호출을 배운 모델과 그 모델에 맞는 `--tool-call-parser`를 쓰세요.
+# %% [markdown] en
+# ### Small models and tool calls
+# Calling tools well is something a model must be trained for. On this kit's real CPU server (SmolLM2-135M), under
+# `"auto"` the model ignored the tools and answered in prose, and when forced with `"required"` or a tool name it filled
+# the arguments with a JSON string (such as `"mallo"`) instead of an object, so `ChatOpenAI` raised a pydantic
+# `ValidationError` while building the `AIMessage`. That is why a few cells above are skipped when the notebooks are
+# tested against the real server (the `skip-on-real` tag). For tool calling, use a model trained for it (Qwen2.5-Instruct,
+# Llama 3.1, Hermes) with its matching `--tool-call-parser`.
+# %% [markdown] ko
+# ## 4. 서버에 도구 호출 플래그가 없으면
+# vLLM을 플래그 없이 띄웠을 때 어떻게 되는지 봅시다. 모의 서버를 하나 더, 이번에는
+# `--enable-auto-tool-choice`/`--tool-call-parser` 없이 띄웁니다 (`MockSettings`의 기본값이 플래그 없는 `vllm serve`와
+# 같습니다).
+# %% [markdown] en
+# ## 4. When the server lacks the tool-calling flags
+# What happens with a vLLM started without the flags? We start a second mock, this time without
+# `--enable-auto-tool-choice` / `--tool-call-parser` (`MockSettings`' defaults match a `vllm serve` without flags).
+# %%
+from helpers.mock import MockSettings, start_in_thread
+
+plain = start_in_thread(MockSettings())
+plain_server = ensure_server(plain.url)
+plain_server.model
+# %% [markdown] ko
+# 같은 `tool_choice="required"` 요청에 서버는 400으로 답하고, 오류 메시지가 빠진 플래그를 알려 줍니다.
+# %% [markdown] en
+# The same `tool_choice="required"` request gets a 400, and the message names the missing flag.
+# %% tags=["raises-exception"]
+chat_model(plain_server).bind_tools([multiply], tool_choice="required").invoke("What is 6 times 7?")
+# %% [markdown] ko
+# `tool_choice`를 주지 않아도(`"auto"`) 마찬가지입니다. 해결은 서버를 플래그와 함께 다시 띄우는 것입니다:
+#
+# ```bash
+# vllm serve <모델> --enable-auto-tool-choice --tool-call-parser hermes
+# ```
+#
+# 파서는 모델의 도구 호출 형식에 맞춰 고릅니다 (Qwen·Hermes 계열은 `hermes`, Llama 3는 `llama3_json`, Mistral은
+# `mistral` 등). 띄운 모의 서버는 이제 멈춥니다.
+# %% [markdown] en
+# The same happens without a `tool_choice` (`"auto"`). The fix is to restart the server with the flags:
+#
+# ```bash
+# vllm serve <model> --enable-auto-tool-choice --tool-call-parser hermes
+# ```
+#
+# Pick the parser that matches the model's tool-call format (`hermes` for Qwen and Hermes models, `llama3_json` for
+# Llama 3, `mistral` for Mistral, and so on). We can stop the extra mock now.
+# %%
+plain.stop()
+# %% [markdown] ko
+# ## 정리
+# - `with_structured_output(Pydantic 클래스)`는 기본으로 `json_schema`를 보내고, vLLM이 스키마를 강제합니다.
+#   `json_mode`는 JSON 객체만 보장합니다.
+# - 구조화된 출력은 `finish_reason`이 `"length"`이면 `LengthFinishReasonError`를 냅니다. `max_tokens`를 넉넉히.
+# - `bind_tools`는 기본으로 `tool_choice`를 보내지 않습니다(`"auto"`). `"required"`나 도구 이름으로 호출을 강제합니다.
+# - 도구 실행은 우리 몫: `tool.invoke(tool_call)`의 `ToolMessage`를 대화에 붙여 다시 보냅니다.
+# - vLLM 0.32에서 도구 호출은 서버에 `--enable-auto-tool-choice --tool-call-parser <파서>`가 있어야 합니다.
+# %% [markdown] en
+# ## Recap
+# - `with_structured_output(a Pydantic class)` sends `json_schema` by default and vLLM enforces the schema; `json_mode`
+#   only guarantees a JSON object.
+# - Structured output raises `LengthFinishReasonError` when `finish_reason` is `"length"`: be generous with `max_tokens`.
+# - `bind_tools` sends no `tool_choice` by default (`"auto"`); `"required"` or a tool name forces a call.
+# - Running the tool is your job: append `tool.invoke(tool_call)`'s `ToolMessage` and send the conversation back.
+# - On vLLM 0.32, tool calling needs the server flags `--enable-auto-tool-choice --tool-call-parser <parser>`.
+# %% [markdown] ko
+# ## 연습 문제
+# `...`를 답으로 바꾸고 실행하세요. 풀이: `solutions/05_structured_output_and_tools.ipynb`.
+# %% [markdown] en
+# ## Exercises
+# Replace each `...` with your answer and run the cell. Solutions: `solutions/05_structured_output_and_tools.ipynb`.
+# %%
+from helpers.exercises import check
+# %% [markdown] ko
+# **05.1** 영화를 나타내는 Pydantic 클래스 `Movie`를 만드세요. 필드: `title`(문자열), `year`(정수), `genres`(문자열 리스트).
+# %% [markdown] en
+# **05.1** Write a Pydantic class `Movie` with the fields `title` (a string), `year` (an integer) and `genres` (a list
+# of strings).
+# %%
+Movie = ...
+check("05.1", Movie)
+# %% [markdown] ko
+# **05.2** `Movie`로 구조화된 출력을 받아 영화 하나를 추천받으세요. 결과(`Movie` 객체)를 넘기세요.
+# %% [markdown] en
+# **05.2** Use structured output with `Movie` to get one film recommendation, and pass the result (a `Movie`).
+# %%
+movie = ...
+check("05.2", movie)
+# %% [markdown] ko
+# **05.3** 두 정수를 더하는 도구 `add(a: int, b: int) -> int`를 만들고, 모델이 *반드시* 이 도구를 부르게 해서
+# "What is 2 plus 3?"를 물으세요. `invoke`가 돌려준 `AIMessage`를 넘기세요.
+# %% [markdown] en
+# **05.3** Write a tool `add(a: int, b: int) -> int`, make the model *always* call it, and ask "What is 2 plus 3?".
+# Pass the `AIMessage` that `invoke` returned.
+# %%
+add_call = ...
+check("05.3", add_call)

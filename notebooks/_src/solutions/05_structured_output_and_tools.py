@@ -1,0 +1,63 @@
+# %% [markdown] ko
+# # 풀이: 05 구조화된 출력과 도구 호출
+# > `05_structured_output_and_tools`의 연습 문제 풀이입니다. 먼저 스스로 풀어 본 뒤에 보세요.
+# %% [markdown] en
+# # Solutions: 05 Structured output and tools
+# > Worked solutions to the exercises of `05_structured_output_and_tools`. Try them yourself first.
+# %% tags=["parameters"]
+BASE_URL = None  # your vLLM server, e.g. "http://HOST:PORT/v1"; None: VLLM_BASE_URL, else the embedded mock
+MODEL = None  # None: VLLM_MODEL, else the first model the server serves
+# %%
+from helpers import chat_model, ensure_server
+from helpers.exercises import check
+
+server = ensure_server(BASE_URL, MODEL)
+chat = chat_model(server, max_tokens=200, extra_body={"repetition_penalty": 1.2})
+server
+# %% [markdown] ko
+# ## 1. 05.1 `Movie` 스키마
+# 타입 힌트가 곧 스키마입니다. `list[str]`은 JSON 스키마에서 문자열 배열이 됩니다.
+# %% [markdown] en
+# ## 1. 05.1 The `Movie` schema
+# The type hints are the schema; `list[str]` becomes an array of strings in JSON Schema.
+# %%
+from pydantic import BaseModel
+
+
+class Movie(BaseModel):
+    title: str
+    year: int
+    genres: list[str]
+
+
+check("05.1", Movie)
+# %% [markdown] ko
+# ## 2. 05.2 구조화된 출력으로 추천받기
+# JSON이 끝까지 나오도록 `max_tokens=200`, 작은 모델이 JSON 안에서 맴돌지 않도록 약한 `repetition_penalty`를 준
+# `chat`을 씁니다 (노트북 1절 참고).
+# %% [markdown] en
+# ## 2. 05.2 A recommendation as structured output
+# `chat` has `max_tokens=200`, so the JSON can be finished, and a mild `repetition_penalty` that keeps a tiny model
+# from looping inside the JSON (see step 1 of the notebook).
+# %%
+movie = chat.with_structured_output(Movie).invoke("Recommend one film.")
+check("05.2", movie)
+# %% [markdown] ko
+# ## 3. 05.3 `add` 도구를 반드시 부르게 하기
+# 도구 이름을 `tool_choice`로 주면 그 도구를 꼭 부릅니다 (`"required"`도 됩니다. 도구가 하나뿐이니까요).
+# %% [markdown] en
+# ## 3. 05.3 Forcing a call to `add`
+# Naming the tool in `tool_choice` forces that tool (`"required"` works too, as there is only one tool).
+# %%
+from langchain_core.tools import tool
+
+
+@tool
+def add(a: int, b: int) -> int:
+    """Add two integers."""
+    return a + b
+# %% tags=["skip-on-real"]
+add_call = chat.bind_tools([add], tool_choice="add").invoke("What is 2 plus 3?")
+check("05.3", add_call)
+# %% tags=["skip-on-real"]
+add.invoke(add_call.tool_calls[0]).content
