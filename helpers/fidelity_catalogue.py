@@ -57,6 +57,9 @@ CASES: list[Case] = [
     Case("GET /v1/models/{id} (no such route in vLLM)", "routes", "GET", f"/v1/models/{MODEL}"),
     Case("GET unknown route", "routes", "GET", "/v1/does-not-exist"),
     Case("GET on a POST route (405)", "routes", "GET", "/v1/chat/completions"),
+    Case("GET /ping (SageMaker health alias)", "routes", "GET", "/ping"),
+    Case("GET /load", "routes", "GET", "/load"),
+    Case("OPTIONS on chat (CORS off)", "routes", "OPTIONS", "/v1/chat/completions"),
     Case("GET /metrics", "routes", "GET", "/metrics",
          why="the mock simulates the families a learner or vLLM's own metrics test looks at; engine internals "
          "(FLOP estimates, multimodal cache, per-source prompt counters) and prometheus_client's `*_created` "
@@ -66,6 +69,8 @@ CASES: list[Case] = [
     Case("POST /detokenize", "routes", path="/detokenize", body={"model": MODEL, "tokens": [19556, 905]}),
     Case("POST /v1/completions", "routes", path="/v1/completions",
          body={"model": MODEL, "prompt": "The capital of France is", "max_tokens": 5, "temperature": 0}),
+    Case("POST /v1/completions, stream", "routes", path="/v1/completions", stream=True,
+         body={"model": MODEL, "prompt": "The capital of France is", "max_tokens": 4, "temperature": 0, "stream": True}),
     # --- chat: good requests ---------------------------------------------------------------------
     Case("chat, greedy, max_tokens 8", "chat", body=_chat()),
     Case("chat, ends at EOS (max_tokens 100)", "chat", body=_chat(max_tokens=100)),
@@ -80,7 +85,9 @@ CASES: list[Case] = [
         max_tokens=40, response_format={"type": "json_schema", "json_schema": {"name": "person", "schema": PERSON_SCHEMA}})),
     Case("chat, json_object", "chat", body=_chat(max_tokens=20, response_format={"type": "json_object"})),
     Case("chat, tools + tool_choice auto", "chat", body=_chat(
-        max_tokens=30, messages=[{"role": "user", "content": "What is the weather in Paris?"}], tools=[WEATHER_TOOL])),
+        max_tokens=30, messages=[{"role": "user", "content": "What is the weather in Paris?"}], tools=[WEATHER_TOOL]),
+         why="SmolLM2's chat template ignores `tools`, so real vLLM answers in prose; a mock that calls the tool "
+         "differs in generation only (the shape of a tool-call answer is compared in the required/named cases)."),
     Case("chat, tool_choice required", "chat", body=_chat(
         max_tokens=60, messages=[{"role": "user", "content": "What is the weather in Paris?"}], tools=[WEATHER_TOOL],
         tool_choice="required")),
@@ -92,6 +99,14 @@ CASES: list[Case] = [
         {"role": "assistant", "content": None, "tool_calls": [
             {"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'}}]},
         {"role": "tool", "tool_call_id": "call_1", "content": "18 C, sunny"}])),
+    Case("chat, content as a list of text parts", "chat", body=_chat(max_tokens=4, messages=[
+        {"role": "user", "content": [{"type": "text", "text": "Say hello"}, {"type": "text", "text": "in French."}]}])),
+    Case("chat, developer role", "chat", body=_chat(max_tokens=4, messages=[
+        {"role": "developer", "content": "Be brief."}, {"role": "user", "content": "Hi"}])),
+    Case("chat, custom role accepted", "chat", body=_chat(max_tokens=4, messages=[
+        {"role": "my-custom-role", "content": "Hi"}])),
+    Case("chat, response_format text", "chat", body=_chat(max_tokens=4, response_format={"type": "text"})),
+    Case("chat, max_completion_tokens wins over max_tokens", "chat", body=_chat(max_tokens=9, max_completion_tokens=2)),
     Case("chat, unknown extra field ignored", "chat", body=_chat(max_tokens=2, my_extra_field=1)),
     # --- chat: streaming -------------------------------------------------------------------------
     Case("stream, ends at max_tokens", "stream", body=_chat(stream=True, max_tokens=4), stream=True),
@@ -156,4 +171,8 @@ CASES: list[Case] = [
     Case("auth: /version stays open", "auth", "GET", "/version", keyed=True),
     Case("auth: /tokenize stays open", "auth", path="/tokenize", body={"model": MODEL, "prompt": "hi"}, keyed=True),
     Case("auth: /metrics stays open", "auth", "GET", "/metrics", keyed=True),
+    Case("auth: /ping stays open", "auth", "GET", "/ping", keyed=True),
+    Case("auth: /v1/completions without key", "auth", path="/v1/completions",
+         body={"model": MODEL, "prompt": "Hi", "max_tokens": 2}, keyed=True),
+    Case("auth: unknown /v1 route without key", "auth", "GET", "/v1/nope", keyed=True),
 ]

@@ -27,8 +27,21 @@ def test_framing_collapses_content_runs_and_keeps_one_role_and_finish_per_choice
         {"choices": [], "usage": {"prompt_tokens": 1}},
     ]) + "data: [DONE]\n\n"
     kinds, keys = framing(parse_events(text))
-    assert kinds == ["role", "content*", "finish", "usage", "done"]
+    assert kinds == ["[0] role content* finish", "usage", "done"]
     assert "choices[].delta.role" in keys["role"] and "usage.prompt_tokens" in keys["usage"]
+
+
+def test_framing_is_per_choice_so_an_early_stop_does_not_count():
+    def chunk(index, delta, finish=None):
+        return {"choices": [{"index": index, "delta": delta, "finish_reason": finish}]}
+
+    roles = [chunk(0, {"role": "assistant"}), chunk(1, {"role": "assistant"})]
+    early = roles + [chunk(0, {"content": "a"}), chunk(1, {"content": "b"}), chunk(0, {}, "stop"),
+                     chunk(1, {"content": "c"}), chunk(1, {}, "length"), "[DONE]"]
+    lockstep = roles + [chunk(0, {"content": "a"}), chunk(1, {"content": "b"}), chunk(0, {"content": "c"}, "length"),
+                        chunk(1, {"content": "d"}, "length"), "[DONE]"]
+    assert framing(early)[0] == framing(lockstep)[0] == ["[0] role content* finish", "[1] role content* finish",
+                                                          "roles first", "done"]
 
 
 def test_same_error_is_same_and_other_message_is_reported_apart():
