@@ -145,19 +145,23 @@ def table(rows) -> str:
 
 
 def plot(rows):
-    """Throughput and mean latency against concurrency (a matplotlib Figure, not shown by pyplot)."""
-    from matplotlib.figure import Figure
+    """Throughput and mean latency against concurrency, as a matplotlib Figure.
+
+    The figure is closed in pyplot, so a notebook shows it once: as the value a cell returns.
+    """
+    import matplotlib.pyplot as plt  # in Jupyter this also registers the inline PNG display
 
     batch = [r for r in rows if r.mode == "batch"]
     xs = [r.concurrency for r in batch]
-    fig = Figure(figsize=(8, 3.2))
-    left, right = fig.subplots(1, 2)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(8, 3.2))
+    plt.close(fig)
     left.plot(xs, [r.tokens_per_s for r in batch], marker="o")
     left.set(xscale="log", xlabel="concurrency", ylabel="output tokens / s", title="throughput")
     right.plot(xs, [r.mean_latency_s * 1000 for r in batch], marker="o", color="tab:orange")
     right.set(xscale="log", xlabel="concurrency", ylabel="ms per request", title="latency")
     for ax in (left, right):
         ax.set_xticks(xs, [str(x) for x in xs])
+        ax.set_ylim(bottom=0)
         ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig

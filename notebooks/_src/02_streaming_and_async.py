@@ -187,14 +187,14 @@ timings = await asyncio.gather(*(atime_stream(chat, q) for q in questions))
 # - `chat.stream(x)`는 `AIMessageChunk`를 하나씩 내놓습니다. 조각은 `+`로 합치고, `finish_reason`은 합친 메시지에서 읽습니다.
 # - `base_url`을 쓰면 `ChatOpenAI`는 `stream_options`를 보내지 않아 스트리밍 결과에 `usage_metadata`가 없습니다.
 #   `stream_usage=True`로 해결합니다.
-# - 스트리밍은 첫 토큰까지의 시간(TTFT)을 사람에게 돌려줍니다. `helpers.timing.time_stream`으로 잴 수 있습니다.
+# - 스트리밍하면 읽는 사람은 첫 토큰까지의 시간(TTFT)만 기다리면 됩니다. `helpers.timing.time_stream`으로 잴 수 있습니다.
 # - `astream`/`ainvoke`는 Jupyter에서 `await`로 바로 쓸 수 있고, `asyncio.gather`로 여러 요청을 동시에 보낼 수 있습니다.
 # %% [markdown] en
 # ## Recap
 # - `chat.stream(x)` yields `AIMessageChunk`s; add them up with `+` and read `finish_reason` from the merged message.
 # - With `base_url` set, `ChatOpenAI` sends no `stream_options`, so streamed results lack `usage_metadata`;
 #   `stream_usage=True` fixes it.
-# - Streaming gives the reader the time to first token (TTFT) back; `helpers.timing.time_stream` measures it.
+# - With streaming, a reader waits only for the time to first token (TTFT); `helpers.timing.time_stream` measures it.
 # - `astream` / `ainvoke` work with a bare `await` in Jupyter, and `asyncio.gather` sends several requests at once.
 # %% [markdown] ko
 # ## 연습 문제
