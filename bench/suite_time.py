@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import time
@@ -19,6 +20,24 @@ from _common import REPO, machine, write_json
 
 COMMAND = ["-m", "pytest", "tests", "notebooks", "--nbval", "--nbval-current-env", "--nbval-sanitize-with",
            "tests/nbval_sanitize.cfg", "-q", "-p", "no:cacheprovider"]
+DURATIONS = ["--durations=0", "--durations-min=0"]  # for the per-part breakdown (not part of `make test`)
+DURATION_RE = re.compile(r"^\s*([0-9.]+)s (setup|call|teardown)\s+(\S+?)(?:::|$)")
+
+
+def part_of(path: str) -> str:
+    """tests/unit/x.py -> tests/unit; notebooks/en/solutions/a.ipynb -> notebooks/en/solutions."""
+    parts = path.split("/")
+    return "/".join(parts[:-1]) or path
+
+
+def breakdown(stdout: str) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    for line in stdout.splitlines():
+        match = DURATION_RE.match(line)
+        if match:
+            key = part_of(match.group(3))
+            totals[key] = totals.get(key, 0.0) + float(match.group(1))
+    return dict(sorted(totals.items(), key=lambda kv: -kv[1]))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,18 +46,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("extra", nargs="*", help="extra pytest arguments (after --)")
     args = parser.parse_args(argv)
     env = {k: v for k, v in os.environ.items() if k not in ("VLLM_BASE_URL", "KIT_LANE")}
-    argv_ = [sys.executable] + COMMAND + args.extra
+    argv_ = [sys.executable] + COMMAND + DURATIONS + args.extra
     info = machine()
     print("$ " + " ".join(["python"] + COMMAND + args.extra), flush=True)
     started = time.perf_counter()
     result = subprocess.run(argv_, cwd=REPO, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - started
-    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    lines = [line for line in result.stdout.splitlines() if line.strip() and not DURATION_RE.match(line)]
     summary = lines[-1] if lines else "(no output)"
     print(f"mock-lane suite: {wall:.1f} s wall, exit {result.returncode}: {summary}")
+    parts = breakdown(result.stdout)
+    print("time by part (setup + call + teardown of its tests; session start-up not included):")
+    for name, seconds in parts.items():
+        print(f"  {seconds:6.1f} s  {name}")
     if result.returncode != 0:
-        print("\n".join(lines[-30:]))
-    write_json(args.json, {"machine": info, "wall_s": wall, "exit": result.returncode, "summary": summary})
+        print("\n".join(line for line in lines if line.startswith(("FAILED", "ERROR")))[-3000:])
+    write_json(args.json, {"machine": info, "wall_s": wall, "exit": result.returncode, "summary": summary,
+                           "parts": parts})
     return 0 if result.returncode == 0 else 1
 
 
