@@ -74,7 +74,7 @@ def check(exercise_id: str, answer: Any) -> Result:
         return Result(
             exercise_id,
             False,
-            f"{exercise_id!r}라는 연습 문제는 없습니다. 있는 것: {known}",
+            f"그런 연습 문제는 없습니다 ({exercise_id!r}). 있는 것: {known}",
             f"There is no exercise {exercise_id!r}. Known: {known}",
         )
     if answer is ... or answer is None:
