@@ -1,0 +1,51 @@
+"""The small helpers the notebooks lean on: traffic recording, stream timing, the translator chain."""
+
+import pytest
+
+from helpers import chat_model, ensure_server
+from helpers.chains import TRANSLATOR_SYSTEM, translator
+from helpers.mock import MockSettings, start_in_thread
+from helpers.timing import time_stream
+from helpers.traffic import Traffic
+from helpers.troubleshoot import unused_url
+from helpers.errors import ServerUnreachableError
+
+
+@pytest.fixture(scope="module")
+def server(mock_url):
+    return ensure_server(mock_url)
+
+
+def test_traffic_records_what_chatopenai_really_sends(server):
+    traffic = Traffic()
+    chat_model(server, max_tokens=7, http_client=traffic.client()).invoke("hello")
+    body = traffic.last_request
+    assert body["max_completion_tokens"] == 7 and "max_tokens" not in body
+    assert body["model"] == server.model and body["stream"] is False
+    assert traffic.last_response["choices"][0]["finish_reason"] in ("stop", "length")
+    assert "stop_reason" in traffic.last_response["choices"][0], "the raw body keeps what LangChain drops"
+
+
+def test_time_stream_measures_a_server_side_delay():
+    """The mock waits 80 ms before the first token: TTFT cannot be shorter, and total is never below TTFT."""
+    with start_in_thread(MockSettings(latency_first_token=0.08)) as slow:
+        chat = chat_model(ensure_server(slow.url), max_tokens=6)
+        timing = time_stream(chat, "Say something")
+        assert timing.ttft_s >= 0.08
+        assert timing.total_s >= timing.ttft_s
+        assert timing.chunks >= 1 and timing.text == chat.invoke("Say something").content
+
+
+def test_translator_fixes_languages_and_sends_the_documents_system_prompt(server):
+    traffic = Traffic()
+    to_korean = translator(chat_model(server, max_tokens=8, http_client=traffic.client()), "English", "Korean")
+    answer = to_korean.invoke({"text": "I love programming."})
+    assert isinstance(answer, str) and answer
+    system, human = traffic.last_request["messages"]
+    assert system == {"role": "system", "content": TRANSLATOR_SYSTEM.format(input_language="English", output_language="Korean")}
+    assert human == {"role": "user", "content": "I love programming."}
+
+
+def test_unused_url_has_nothing_listening():
+    with pytest.raises(ServerUnreachableError):
+        ensure_server(unused_url())
