@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 
-from helpers.errors import ServerStartError
+from helpers.errors import KitError, ServerStartError
 
 CPU_ENTRYPOINT = "vllm.entrypoints.openai.api_server"
 CPU_KVCACHE_GIB = "2"
@@ -113,11 +113,24 @@ def _stop_group(process: subprocess.Popen, grace: float) -> None:
 
 
 def _group_alive(pgid: int) -> bool:
+    """Whether a process of group ``pgid`` still runs (zombies, which only wait to be reaped, do not count)."""
     try:
         os.killpg(pgid, 0)
     except (ProcessLookupError, PermissionError):
         return False
-    return True
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return True
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 2 and fields[2] == str(pgid) and fields[0] not in ("Z", "X"):
+            return True
+    return False
 
 
 @atexit.register
@@ -446,17 +459,16 @@ def main_serve_vllm(argv: list[str] | None = None) -> int:
         with launch_vllm(args.model, args.served_model_name, port=args.port or None, host=args.host,
                          extra_args=extra, cpu=args.cpu, startup_timeout=args.startup_timeout,
                          log_path=args.log) as server:
-            print(f"vLLM is ready: {server.base_url}  (model {server.served_model_name})")
-            print(f"Use it from a notebook:  export VLLM_BASE_URL={server.root_url}")
-            print(f"Log: {server.log_path}.  Press Ctrl-C to stop.", flush=True)
             stop = threading.Event()
-            # Explicit handlers: a shell starting us in the background makes Python ignore SIGINT.
+            # Handlers first (then the "ready" line), so Ctrl-C at any moment from here on stops cleanly;
+            # explicit for SIGINT too, because a shell starting us in the background makes Python ignore it.
             previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
             try:
+                print(f"vLLM is ready: {server.base_url}  (model {server.served_model_name})")
+                print(f"Use it from a notebook:  export VLLM_BASE_URL={server.root_url}")
+                print(f"Log: {server.log_path}.  Press Ctrl-C to stop.", flush=True)
                 while not stop.is_set() and server.alive():
                     stop.wait(1.0)
-            except KeyboardInterrupt:
-                pass
             finally:
                 for sig, handler in previous.items():
                     signal.signal(sig, handler)
@@ -464,16 +476,12 @@ def main_serve_vllm(argv: list[str] | None = None) -> int:
                 print(f"vLLM stopped by itself (exit {server.process.returncode}).\n{server.log_tail()}", file=sys.stderr)
                 return 1
             print("Stopping vLLM ...", flush=True)
-    except ServerStartError as exc:
+    except KeyboardInterrupt:  # Ctrl-C during start-up: launch_vllm has already stopped the server
+        print("Interrupted; vLLM stopped.", file=sys.stderr)
+        return 130
+    except KitError as exc:  # ServerStartError, or ModelBuildError from --model auto
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except Exception as exc:  # noqa: BLE001 - e.g. ModelBuildError from --model auto
-        from helpers.errors import KitError
-
-        if isinstance(exc, KitError):
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
-        raise
     return 0
 
 

@@ -192,3 +192,50 @@ def test_plain_model_gets_no_tool_flags_unless_asked():
 )
 def test_hint_names_the_fix(log, advice):
     assert advice in _hint(log)
+
+
+def test_serve_vllm_cli_prints_the_url_and_stops_on_ctrl_c(tmp_path):
+    """`python -m helpers serve-vllm` (with the stand-in server): ready line, then SIGINT stops it cleanly."""
+    script = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(REPO)!r})
+        import helpers.launcher as L
+        L._resolve_model = lambda model, served: (model, served or model, False)
+        L.build_command = lambda model, served, **k: [sys.executable, {str(FAKE)!r}, "--port", str(k["port"])]
+        sys.exit(L.main_serve_vllm(["--model", "fake-model", "--port", "0", "--cpu", "--log", {str(tmp_path / 's.log')!r}]))
+    """)
+    cli = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    for line in cli.stdout:
+        lines.append(line)
+        if "vLLM is ready" in line:
+            break
+    assert any("vLLM is ready: http://127.0.0.1:" in line for line in lines), lines
+    url = lines[-1].split("ready: ")[1].split()[0]
+    with urllib.request.urlopen(url[: -len("/v1")] + "/health") as response:
+        assert response.status == 200
+    cli.send_signal(signal.SIGINT)
+    rest = cli.communicate(timeout=60)[0]
+    assert cli.returncode == 0 and "Stopping vLLM" in rest
+    with pytest.raises(OSError):
+        urllib.request.urlopen(url[: -len("/v1")] + "/health", timeout=2)
+
+
+def test_serve_vllm_cli_ctrl_c_during_start_up_stops_the_server(tmp_path):
+    child_file = tmp_path / "child.pid"
+    script = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(REPO)!r})
+        import helpers.launcher as L
+        L._resolve_model = lambda model, served: (model, served or model, False)
+        L.build_command = lambda model, served, **k: [sys.executable, {str(FAKE)!r}, "--port", str(k["port"]),
+                                                      "--delay", "60", "--spawn-child", "--child-pid-file",
+                                                      {str(child_file)!r}]
+        sys.exit(L.main_serve_vllm(["--model", "fake-model", "--port", "0", "--cpu"]))
+    """)
+    cli = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    grandchild = int(_wait_file(child_file))
+    cli.send_signal(signal.SIGINT)
+    output = cli.communicate(timeout=60)[0]
+    assert cli.returncode == 130 and "Interrupted; vLLM stopped." in output
+    assert _gone(grandchild)
