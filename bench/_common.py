@@ -44,11 +44,7 @@ def machine() -> dict:
                 break
     except OSError:
         pass
-    try:
-        import torch  # noqa: F401
-        info["gpu"] = "?"
-    except ImportError:
-        info["gpu"] = "none"
+    info["gpu"] = "nvidia" if Path("/dev/nvidia0").exists() else "none"
     return info
 
 
