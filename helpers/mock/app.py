@@ -217,7 +217,10 @@ def create_app(settings: MockSettings | None = None, store: ReplayStore | None =
     """The mock vLLM server as an ASGI app (serve it with uvicorn, or use ``start_in_thread``)."""
     settings = settings or MockSettings()
     server = MockServer(settings, store)
+    # The chat route first: Starlette tries routes in order, and this one carries nearly all the traffic.
+    # (No other route shares its path, so the order changes no answer, 405s included.)
     routes = [
+        _route("/v1/chat/completions", server.chat, "POST"),
         _route("/health", server.health, "GET"),
         _route("/ping", server.health, "GET"),
         _route("/ping", server.health, "POST"),
@@ -225,7 +228,6 @@ def create_app(settings: MockSettings | None = None, store: ReplayStore | None =
         _route("/load", server.load, "GET"),
         _route("/metrics", server.metrics_route, "GET"),
         _route("/v1/models", server.models, "GET"),
-        _route("/v1/chat/completions", server.chat, "POST"),
         _route("/v1/completions", server.completions, "POST"),
         _route("/tokenize", server.tokenize, "POST"),
         _route("/detokenize", server.detokenize, "POST"),

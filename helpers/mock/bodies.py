@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
+import os
 
 from .logprobs import chat_logprobs, completion_logprobs
 
 
 def random_hex16() -> str:
-    """vLLM's ``random_uuid()``: 16 hex chars."""
-    return f"{uuid.uuid4().int & (2**64 - 1):016x}"
+    """vLLM's ``random_uuid()``: 16 random hex chars."""
+    return os.urandom(8).hex()
 
 
 def tool_call_id() -> str:

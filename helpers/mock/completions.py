@@ -18,6 +18,17 @@ from .tokenizer import VOCAB_SIZE, count_tokens, decode, encode, message_text, r
 _CACHE_SIZE = 4096
 
 
+def key_text(request: dict) -> str:
+    """The canonical request as the generator's seed text (``request["model"]``: the resolved name)."""
+    return json.dumps(canonical_request(request), sort_keys=True, ensure_ascii=False)
+
+
+def _deterministic(spec: GenSpec) -> bool:
+    """Greedy or seeded: the same request gets the same answer (cached). Unseeded sampling draws fresh
+    entropy and never reads ``key_text``, so it is left unset (None) for that case."""
+    return spec.temperature == 0 or spec.seed is not None
+
+
 @dataclass
 class Plan:
     """Everything a route needs to answer (streaming or not)."""
@@ -52,15 +63,16 @@ class Planner:
     # --- shared -------------------------------------------------------------------------------
     def _choices(self, body: dict, model: str, spec: GenSpec) -> tuple[list[dict], int | None]:
         """(choices, recorded prompt tokens or None)."""
-        if self.store is not None:
-            entry = self.store.lookup(request_key({**body, "model": model}))
+        if self.store is not None and self.store.may_hold(body):
+            entry = self.store.lookup(request_key(body))
             if entry is not None:
                 choices = replay_choices(entry, spec.budget)
                 if choices is not None:
                     return choices, entry.get("prompt_tokens")
-        deterministic = spec.temperature == 0 or spec.seed is not None
-        if not deterministic:
+        if not _deterministic(spec):
             return generate(spec), None
+        if spec.key_text is None:
+            spec.key_text = key_text(body)
         key = (spec.key_text, spec.budget)
         cached = self._cache.get(key)
         if cached is None:
@@ -112,8 +124,7 @@ class Planner:
         schema, json_object, options = self._structured(req)
         stops = [req.stop] if isinstance(req.stop, str) else list(req.stop or [])
         spec = GenSpec(
-            key_text=json.dumps(canonical_request({**body, "model": model}), sort_keys=True, ensure_ascii=False),
-            budget=budget, n=n, temperature=temperature, seed=req.seed, last_user_text=last_user, stop=stops,
+            key_text=None, budget=budget, n=n, temperature=temperature, seed=req.seed, last_user_text=last_user, stop=stops,
             include_stop_str_in_output=req.include_stop_str_in_output, min_tokens=req.min_tokens,
             ignore_eos=req.ignore_eos, json_schema=schema, json_object=json_object, choice_options=options,
             tool=tool, tool_mode=tool_mode if tool is not None else None,
@@ -128,7 +139,7 @@ class Planner:
             if not req.stream:
                 raise
             deferred = exc
-        choices, recorded_prompt = self._choices(body, model, spec) if deferred is None else ([], None)
+        choices, recorded_prompt = self._choices({**body, "model": model}, model, spec) if deferred is None else ([], None)
         role = s.response_role if req.add_generation_prompt else (messages[-1].get("role") if messages else
                                                                    s.response_role)
         echo_prefix = ""
@@ -193,7 +204,7 @@ class Planner:
             sub_body = {**body, "prompt": text, "model": model}
             schema, json_object, options = self._structured(req)
             spec = GenSpec(
-                key_text=json.dumps(canonical_request(sub_body), sort_keys=True, ensure_ascii=False),
+                key_text=None,
                 budget=budget, n=n, temperature=temperature, seed=req.seed, last_user_text=text, stop=stops,
                 include_stop_str_in_output=req.include_stop_str_in_output, min_tokens=req.min_tokens,
                 ignore_eos=req.ignore_eos, json_schema=schema, json_object=json_object, choice_options=options,

@@ -28,7 +28,7 @@ _WS_RE = re.compile(r"\s+")
 class GenSpec:
     """Everything that decides the generated text of one request."""
 
-    key_text: str                       # canonical request JSON (without the token budget)
+    key_text: str | None                # canonical request JSON (without the token budget); None when unseeded
     budget: int                         # max tokens for each choice
     n: int = 1
     temperature: float = 1.0
@@ -68,13 +68,29 @@ def quote_of(text: str) -> str:
 _SENTENCE_PIECES = [tuple(split_pieces(" " + s)) for s in SENTENCES]
 
 
+# The opening sentence's pieces per (opening, question): the same question comes back a lot.
+_OPENING_PIECES: dict[tuple[str, str], tuple[str, ...]] = {}
+_OPENING_CACHE_MAX = 4096
+
+
+def _opening_pieces(opening: str, question: str) -> list[str]:
+    key = (opening, question)
+    pieces = _OPENING_PIECES.get(key)
+    if pieces is None:
+        pieces = tuple(split_pieces(opening.format(quote=quote_of(question))))
+        if len(_OPENING_PIECES) >= _OPENING_CACHE_MAX:
+            _OPENING_PIECES.clear()
+        _OPENING_PIECES[key] = pieces
+    return list(pieces)
+
+
 def _prose_pieces(spec: GenSpec, rng: random.Random, index: int) -> list[str]:
     opening = OPENINGS[0]
     if spec.temperature > 0:  # sampled: the opening varies too (and differs between the first choices)
         opening = OPENINGS[(rng.randrange(len(OPENINGS)) + index) % len(OPENINGS)]
     count = rng.randint(2, 4)
     picked = rng.sample(range(len(SENTENCES)), count)
-    pieces = split_pieces(opening.format(quote=quote_of(spec.last_user_text)))
+    pieces = _opening_pieces(opening, spec.last_user_text)
     for i in picked:
         pieces.extend(_SENTENCE_PIECES[i])
     return pieces

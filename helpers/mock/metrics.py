@@ -8,7 +8,9 @@ Engine metrics carry ``model_name`` and ``engine="0"`` labels, like vLLM's. Rend
 from __future__ import annotations
 
 import time
+from bisect import bisect_left
 from collections import defaultdict
+from itertools import accumulate
 
 CONTENT_TYPE = "text/plain; version=1.0.0; charset=utf-8"
 
@@ -37,6 +39,8 @@ def _fmt(value: float) -> str:
 
 
 class _Histogram:
+    """Counts per bucket (not cumulative: one ``bisect`` per observation); cumulated when rendered."""
+
     __slots__ = ("buckets", "counts", "total", "count")
 
     def __init__(self, buckets):
@@ -46,11 +50,16 @@ class _Histogram:
         self.count = 0
 
     def observe(self, value: float) -> None:
-        for i, bound in enumerate(self.buckets):
-            if value <= bound:
-                self.counts[i] += 1
+        # the first bucket with value <= bound (NaN lands in none, as the cumulative scan would count it)
+        i = bisect_left(self.buckets, value)
+        if i < len(self.counts) and value <= self.buckets[i]:
+            self.counts[i] += 1
         self.total += value
         self.count += 1
+
+    def cumulative(self) -> list[int]:
+        """Prometheus' ``le`` counts: observations <= each bound."""
+        return list(accumulate(self.counts))
 
 
 class MockMetrics:
@@ -116,7 +125,7 @@ class MockMetrics:
 
         def histogram(name, help_, hist: _Histogram):
             out.append(f"# HELP {name} {help_}\n# TYPE {name} histogram\n")
-            for bound, count in zip(hist.buckets, hist.counts):
+            for bound, count in zip(hist.buckets, hist.cumulative()):
                 le = 'le="' + _fmt(bound) + '"'
                 out.append(f"{name}_bucket{labels(le)} {_fmt(count)}\n")
             out.append(f"{name}_count{labels()} {_fmt(hist.count)}\n{name}_sum{labels()} {_fmt(hist.total)}\n")

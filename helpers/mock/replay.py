@@ -152,11 +152,33 @@ def request_key(body: dict) -> str:
     return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
 
 
+_UNKNOWN = object()
+
+
+def _probe(request: dict):
+    """A cheap part of the canonical request (model + the last message's text, or the prompt): requests
+    with different probes cannot have the same key. ``_UNKNOWN`` when it cannot tell (odd shapes)."""
+    messages = request.get("messages")
+    if messages is not None:
+        if not isinstance(messages, list) or not messages or not isinstance(messages[-1], dict):
+            return _UNKNOWN
+        content = _flatten_content(messages[-1].get("content"))
+        if content is not None and not isinstance(content, str):
+            return _UNKNOWN
+        return ("messages", request.get("model"), content)
+    prompt = request.get("prompt")
+    if prompt is not None and not isinstance(prompt, str):
+        return _UNKNOWN
+    return ("prompt", request.get("model"), prompt)
+
+
 class ReplayStore:
     """Recorded answers by request key."""
 
     def __init__(self, entries: list[dict] | None = None):
         self._entries: dict[str, dict] = {}
+        self._probes: set = set()
+        self._any_probe = False  # an entry whose probe is unknown: every request may match
         for entry in entries or ():
             self.add(entry)
 
@@ -178,9 +200,21 @@ class ReplayStore:
             if not isinstance(choice.get("pieces"), list):
                 raise ValueError(f"replay entry {entry['key'][:12]}: every choice needs a list of pieces")
         self._entries[entry["key"]] = entry
+        probe = _probe(entry["request"]) if isinstance(entry.get("request"), dict) else _UNKNOWN
+        if probe is _UNKNOWN:
+            self._any_probe = True
+        else:
+            self._probes.add(probe)
 
     def lookup(self, key: str) -> dict | None:
         return self._entries.get(key)
+
+    def may_hold(self, request: dict) -> bool:
+        """False when no entry can match ``request`` (checked before the costlier ``request_key``)."""
+        if self._any_probe:
+            return True
+        probe = _probe(request)
+        return probe is _UNKNOWN or probe in self._probes
 
     def save(self, path) -> None:
         """Write the store atomically, entries sorted by key (stable diffs)."""

@@ -12,7 +12,6 @@ Order (as FastAPI + vLLM run them):
 from __future__ import annotations
 
 import math
-from email.message import Message
 
 from pydantic import ValidationError
 
@@ -27,15 +26,27 @@ _SAMPLING_EPS = 1e-5
 
 # --- body -------------------------------------------------------------------------------------
 
+_JSON_CT_CACHE: dict[str, bool] = {}
+_JSON_CT_CACHE_MAX = 256
+
+
 def _is_json_content_type(content_type: str | None) -> bool:
+    """FastAPI's test (``email.message.Message`` content type parsing), cached per header value."""
     if not content_type:
         return True
-    msg = Message()
-    msg["content-type"] = content_type
-    if msg.get_content_maintype() == "application":
-        sub = msg.get_content_subtype()
-        return sub == "json" or sub.endswith("+json")
-    return False
+    known = _JSON_CT_CACHE.get(content_type)
+    if known is not None:
+        return known
+    # Message.get_content_type(): the part before ";", stripped and lower-cased; "text/plain" unless
+    # it has exactly one "/".
+    ctype = content_type.partition(";")[0].strip().lower()
+    if ctype.count("/") != 1:
+        ctype = "text/plain"
+    main, _, sub = ctype.partition("/")
+    answer = main == "application" and (sub == "json" or sub.endswith("+json"))
+    if len(_JSON_CT_CACHE) < _JSON_CT_CACHE_MAX:
+        _JSON_CT_CACHE[content_type] = answer
+    return answer
 
 
 def parse_body(raw: bytes, content_type: str | None, require_json_media: bool = True):
