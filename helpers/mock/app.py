@@ -85,8 +85,8 @@ class MockServer:
     async def _generate(self, request: Request, handler: str, chat: bool) -> Response:
         started = time.perf_counter()
         try:
-            body = V.parse_body(await request.body(), request.headers.get("content-type"))
-            header_id = request.headers.get("x-request-id")
+            content_type, header_id = _content_type_and_request_id(request.scope["headers"])
+            body = V.parse_body(await request.body(), content_type)
             plan = self.planner.plan_chat(body, header_id) if chat else self.planner.plan_completion(body, header_id)
         except MockHTTPError as exc:
             self.metrics.record_http(handler, "POST", exc.status)
@@ -173,6 +173,40 @@ class MockServer:
         return _json({"prompt": text})
 
 
+def _content_type_and_request_id(raw_headers) -> tuple[str | None, str | None]:
+    """``request.headers.get("content-type")`` and ``.get("x-request-id")`` in one pass (first value wins;
+    ASGI servers send lower-case names, which is what Starlette's ``Headers`` matches too)."""
+    content_type = request_id = None
+    for key, value in raw_headers:
+        if key == b"content-type":
+            if content_type is None:
+                content_type = value.decode("latin-1")
+        elif key == b"x-request-id":
+            if request_id is None:
+                request_id = value.decode("latin-1")
+    return content_type, request_id
+
+
+class ChatFastPath:
+    """``POST /v1/chat/completions`` straight to its handler, inside the CORS middleware but past
+    Starlette's router and exception layer: the route has no path parameters and raises no
+    ``HTTPException``, so those layers change nothing for it (every other request goes through them)."""
+
+    PATH = "/v1/chat/completions"
+
+    def __init__(self, app, server: MockServer):
+        self.app = app
+        self.server = server
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["path"] == self.PATH and scope["method"] == "POST" \
+                and not scope.get("root_path"):
+            response = await self.server.chat(Request(scope, receive, send))
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 def _validate_union(schemas, body):
     """pydantic's union of request models: the first that validates, else every member's errors."""
     from pydantic import ValidationError
@@ -235,7 +269,8 @@ def create_app(settings: MockSettings | None = None, store: ReplayStore | None =
     # vLLM always installs CORSMiddleware (no allowed origins by default): it adds "vary: Origin".
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_exception},
                     middleware=[Middleware(CORSMiddleware, allow_origins=settings.allowed_origins,
-                                           allow_credentials=False, allow_methods=["*"], allow_headers=["*"])])
+                                           allow_credentials=False, allow_methods=["*"], allow_headers=["*"]),
+                                Middleware(ChatFastPath, server=server)])
     app.state.mock = server
     wrapped = MockMiddleware(app, settings.api_keys)
     wrapped.state = app.state  # type: ignore[attr-defined]

@@ -45,12 +45,14 @@ class GenSpec:
     tool_mode: str | None = None        # "auto" | "required" | "named"
 
 
-_ENTROPY = random.SystemRandom()
+# Unseeded sampling draws from one generator seeded from os.urandom at import (seeding a fresh
+# random.Random costs ~5 µs, more than the rest of the answer); the answers are random either way.
+_UNSEEDED = random.Random()
 
 
 def _rng(spec: GenSpec, index: int) -> random.Random:
     if spec.temperature > 0 and spec.seed is None:
-        return random.Random(_ENTROPY.getrandbits(64))  # unseeded sampling: a different answer every time
+        return _UNSEEDED  # unseeded sampling: a different answer every time
     salt = "" if spec.temperature == 0 else f"|seed={spec.seed}"
     digest = hashlib.sha256(f"{spec.key_text}{salt}|choice={index}".encode("utf-8")).digest()
     return random.Random(int.from_bytes(digest[:8], "big"))
@@ -84,12 +86,42 @@ def _opening_pieces(opening: str, question: str) -> list[str]:
     return list(pieces)
 
 
+# The draws below are CPython 3.11's ``randrange(n)``, ``randint(a, b)`` and ``sample(range(n), k)``
+# written out over ``getrandbits`` (same calls, same numbers; pinned here so seeded answers cannot
+# drift with the Python version, and without the library's argument checks on the hot path).
+
+def _below(rng: random.Random, n: int) -> int:
+    """``rng._randbelow(n)``: a uniform int in [0, n)."""
+    k = n.bit_length()
+    r = rng.getrandbits(k)
+    while r >= n:
+        r = rng.getrandbits(k)
+    return r
+
+
+def _sample_indices(rng: random.Random, n: int, k: int) -> list[int]:
+    """``rng.sample(range(n), k)`` for n > 21 and k <= 5 (the set-based branch)."""
+    selected: set[int] = set()
+    result = []
+    for _ in range(k):
+        j = _below(rng, n)
+        while j in selected:
+            j = _below(rng, n)
+        selected.add(j)
+        result.append(j)
+    return result
+
+
+_N_SENTENCES = len(SENTENCES)
+assert _N_SENTENCES > 21, "_sample_indices assumes sample()'s set-based branch"
+
+
 def _prose_pieces(spec: GenSpec, rng: random.Random, index: int) -> list[str]:
     opening = OPENINGS[0]
     if spec.temperature > 0:  # sampled: the opening varies too (and differs between the first choices)
-        opening = OPENINGS[(rng.randrange(len(OPENINGS)) + index) % len(OPENINGS)]
-    count = rng.randint(2, 4)
-    picked = rng.sample(range(len(SENTENCES)), count)
+        opening = OPENINGS[(_below(rng, len(OPENINGS)) + index) % len(OPENINGS)]
+    count = 2 + _below(rng, 3)  # randint(2, 4)
+    picked = _sample_indices(rng, _N_SENTENCES, count)
     pieces = _opening_pieces(opening, spec.last_user_text)
     for i in picked:
         pieces.extend(_SENTENCE_PIECES[i])
@@ -99,7 +131,7 @@ def _prose_pieces(spec: GenSpec, rng: random.Random, index: int) -> list[str]:
 def _more_prose(rng: random.Random) -> list[str]:
     pieces: list[str] = []
     for _ in range(4):
-        pieces.extend(_SENTENCE_PIECES[rng.randrange(len(SENTENCES))])
+        pieces.extend(_SENTENCE_PIECES[_below(rng, _N_SENTENCES)])
     return pieces
 
 

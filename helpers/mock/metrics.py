@@ -20,6 +20,7 @@ _E2E_BUCKETS = (0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 
                 480.0, 960.0, 1920.0, 7680.0)
 _TOKEN_BUCKETS = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0)
 _N_BUCKETS = (1.0, 2.0, 5.0, 10.0, 20.0)
+_FOLD_EVERY = 256  # queued requests before the histograms take them in (bounds the queue's memory)
 _FINISHED_REASONS = ("stop", "length", "abort", "error", "repetition")
 
 
@@ -80,28 +81,40 @@ class MockMetrics:
         self.n_hist = _Histogram(_N_BUCKETS)
         self.max_tokens_hist = _Histogram(_TOKEN_BUCKETS)
         self.http: dict[tuple[str, str, str], int] = defaultdict(int)
+        self._pending: list[tuple] = []
 
     def record_request(self, *, prompt_tokens: int, choices: list[dict], n: int, max_tokens: int,
                        started: float) -> None:
-        generated = sum(len(c["pieces"]) for c in choices)
-        elapsed = time.perf_counter() - started
-        self.prompt_tokens += prompt_tokens
-        self.generation_tokens += generated
-        if choices:  # one count per request, like vLLM
-            reason = choices[0]["finish_reason"]
-            self.success[reason if reason in self.success else "stop"] += 1
-        self.e2e.observe(elapsed)
-        self.ttft.observe(elapsed)
-        self.prompt_hist.observe(prompt_tokens)
-        self.generation_hist.observe(generated)
-        self.n_hist.observe(n)
-        self.max_tokens_hist.observe(max_tokens)
+        """Queue one finished request; the counters and histograms take it in when scraped (or every
+        ``_FOLD_EVERY`` requests), in arrival order, so the figures are the same as updating them now."""
+        pending = self._pending
+        pending.append((prompt_tokens, choices, n, max_tokens, time.perf_counter() - started))
+        if len(pending) >= _FOLD_EVERY:
+            self._fold()
+
+    def _fold(self) -> None:
+        pending, self._pending = self._pending, []
+        success = self.success
+        for prompt_tokens, choices, n, max_tokens, elapsed in pending:
+            generated = sum(len(c["pieces"]) for c in choices)
+            self.prompt_tokens += prompt_tokens
+            self.generation_tokens += generated
+            if choices:  # one count per request, like vLLM
+                reason = choices[0]["finish_reason"]
+                success[reason if reason in success else "stop"] += 1
+            self.e2e.observe(elapsed)
+            self.ttft.observe(elapsed)
+            self.prompt_hist.observe(prompt_tokens)
+            self.generation_hist.observe(generated)
+            self.n_hist.observe(n)
+            self.max_tokens_hist.observe(max_tokens)
 
     def record_http(self, handler: str, method: str, status: int) -> None:
         self.http[(handler, method, f"{status // 100}xx")] += 1
 
     # --- rendering ------------------------------------------------------------------------
     def render(self) -> bytes:
+        self._fold()
         model = f'model_name="{self.model_name}"'
         out: list[str] = []
         created = _fmt(self.created)

@@ -87,7 +87,7 @@ class _SamplingFields(_Base):
     n: int | None = 1
     presence_penalty: float | None = None
     seed: int | None = Field(None, ge=INT64_MIN, le=INT64_MAX)
-    stop: StopParam = []
+    stop: StopParam = Field(default_factory=list)  # a factory, not [] (pydantic deep-copies mutable defaults)
     stream: bool | None = False
     stream_options: StreamOptions | None = None
     temperature: float | None = None
@@ -98,7 +98,7 @@ class _SamplingFields(_Base):
     min_p: float | None = None
     repetition_penalty: float | None = None
     length_penalty: float = 1.0
-    stop_token_ids: list[int] | None = []
+    stop_token_ids: list[int] | None = Field(default_factory=list)
     include_stop_str_in_output: bool = False
     ignore_eos: bool = False
     min_tokens: int = 0

@@ -7,6 +7,11 @@ and the latency histograms. Unseeded sampling is made repeatable by replacing th
 source with a seeded one, and replay answers come from a frozen store (``data/golden_store.json``),
 so re-recording the packaged store does not touch this test.
 
+History: taken at 73513d6 (before the performance work). When unseeded sampling moved from a fresh
+``random.Random`` per choice to one shared generator (a random answer either way), the six unseeded
+answers and the /metrics token counts were re-taken; with the old scheme shimmed in, the new code gave
+all 116 answers of the original snapshot byte for byte.
+
     python tests/mock/test_golden.py --update      # rewrite the snapshot (only for intended changes)
 """
 
@@ -282,8 +287,8 @@ def run_catalogue() -> list[dict]:
                                          tool_call_parser="hermes"), store),
         "keyed": create_app(MockSettings(api_keys=["golden-key"], replay_store=None), store),
     }
-    saved = generator._ENTROPY
-    generator._ENTROPY = random.Random(20261125)  # unseeded sampling, made repeatable
+    saved = generator._UNSEEDED
+    generator._UNSEEDED = random.Random(20261125)  # unseeded sampling, made repeatable
     try:
         async def run():
             out = []
@@ -296,7 +301,7 @@ def run_catalogue() -> list[dict]:
 
         return asyncio.run(run())
     finally:
-        generator._ENTROPY = saved
+        generator._UNSEEDED = saved
 
 
 def test_golden_answers_unchanged():
