@@ -18,6 +18,7 @@ from . import validation as V
 from .auth import MockMiddleware
 from .completions import Plan, Planner
 from .errors import MockHTTPError
+from .fastpath import ChatFastPath
 from .jsonutil import dumps
 from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from .metrics import MockMetrics
@@ -187,26 +188,6 @@ def _content_type_and_request_id(raw_headers) -> tuple[str | None, str | None]:
     return content_type, request_id
 
 
-class ChatFastPath:
-    """``POST /v1/chat/completions`` straight to its handler, inside the CORS middleware but past
-    Starlette's router and exception layer: the route has no path parameters and raises no
-    ``HTTPException``, so those layers change nothing for it (every other request goes through them)."""
-
-    PATH = "/v1/chat/completions"
-
-    def __init__(self, app, server: MockServer):
-        self.app = app
-        self.server = server
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] == "http" and scope["path"] == self.PATH and scope["method"] == "POST" \
-                and not scope.get("root_path"):
-            response = await self.server.chat(Request(scope, receive, send))
-            await response(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
-
-
 def _validate_union(schemas, body):
     """pydantic's union of request models: the first that validates, else every member's errors."""
     from pydantic import ValidationError
@@ -251,8 +232,9 @@ def create_app(settings: MockSettings | None = None, store: ReplayStore | None =
     """The mock vLLM server as an ASGI app (serve it with uvicorn, or use ``start_in_thread``)."""
     settings = settings or MockSettings()
     server = MockServer(settings, store)
-    # The chat route first: Starlette tries routes in order, and this one carries nearly all the traffic.
-    # (No other route shares its path, so the order changes no answer, 405s included.)
+    # The chat route first: Starlette tries routes in order, and this one carries nearly all the traffic
+    # (ChatFastPath serves most chat requests before Starlette; no other route shares the path, so the
+    # order changes no answer, 405s included).
     routes = [
         _route("/v1/chat/completions", server.chat, "POST"),
         _route("/health", server.health, "GET"),
@@ -269,10 +251,9 @@ def create_app(settings: MockSettings | None = None, store: ReplayStore | None =
     # vLLM always installs CORSMiddleware (no allowed origins by default): it adds "vary: Origin".
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_exception},
                     middleware=[Middleware(CORSMiddleware, allow_origins=settings.allowed_origins,
-                                           allow_credentials=False, allow_methods=["*"], allow_headers=["*"]),
-                                Middleware(ChatFastPath, server=server)])
+                                           allow_credentials=False, allow_methods=["*"], allow_headers=["*"])])
     app.state.mock = server
-    wrapped = MockMiddleware(app, settings.api_keys)
+    wrapped = MockMiddleware(ChatFastPath(app, server.chat), settings.api_keys)
     wrapped.state = app.state  # type: ignore[attr-defined]
     wrapped.mock = server  # type: ignore[attr-defined]
     return wrapped

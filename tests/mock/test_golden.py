@@ -269,8 +269,8 @@ async def _call(app, method: str, path: str, body: bytes, headers: dict) -> tupl
                 done.set()
 
     await asyncio.wait_for(app(scope, receive, send), 10)
-    headers_out = sorted([k.decode("latin-1"), v.decode("latin-1")] for k, v in start.get("headers", ())
-                         if k.lower() != b"content-length")
+    headers_out = [[k.decode("latin-1"), v.decode("latin-1")] for k, v in start.get("headers", ())
+                   if k.lower() != b"content-length"]  # in the order sent
     return start["status"], headers_out, b"".join(chunks)
 
 
