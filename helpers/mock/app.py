@@ -32,12 +32,29 @@ JSON = "application/json"
 _CLIENT_FAULTS = (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError, OverflowError)
 
 
+class JSONBytes(Response):
+    """``Response(body, status_code=status, media_type="application/json")`` for ready JSON bytes, with
+    the same headers (content-length, then content-type), without ``Response.__init__``'s generality."""
+
+    media_type = JSON
+
+    def __init__(self, content: bytes, status_code: int = 200):
+        self.status_code = status_code
+        self.background = None
+        self.body = content
+        if status_code < 200 or status_code in (204, 304):  # no content-length, as Response.init_headers
+            self.raw_headers = [(b"content-type", b"application/json")]
+        else:
+            self.raw_headers = [(b"content-length", str(len(content)).encode("latin-1")),
+                                (b"content-type", b"application/json")]
+
+
 def _json(obj, status: int = 200) -> Response:
-    return Response(dumps(obj), status_code=status, media_type=JSON)
+    return JSONBytes(dumps(obj), status)
 
 
 def _error(exc: MockHTTPError) -> Response:
-    return Response(exc.to_bytes(), status_code=exc.status, media_type=JSON)
+    return JSONBytes(exc.to_bytes(), exc.status)
 
 
 def fingerprint_for(settings: MockSettings) -> str:

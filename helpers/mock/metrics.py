@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from itertools import accumulate
 
 CONTENT_TYPE = "text/plain; version=1.0.0; charset=utf-8"
@@ -51,12 +51,32 @@ class _Histogram:
         self.count = 0
 
     def observe(self, value: float) -> None:
-        # the first bucket with value <= bound (NaN lands in none, as the cumulative scan would count it)
-        i = bisect_left(self.buckets, value)
-        if i < len(self.counts) and value <= self.buckets[i]:
-            self.counts[i] += 1
-        self.total += value
-        self.count += 1
+        self.observe_all((value,))
+
+    def observe_all(self, values) -> None:
+        """``observe`` each value in order (the sum is added up in the same order)."""
+        buckets, counts, last = self.buckets, self.counts, len(self.buckets)
+        total = self.total
+        for value in values:
+            # the first bucket with value <= bound (NaN lands in none, as a cumulative scan would count it)
+            i = bisect_left(buckets, value)
+            if i < last and value <= buckets[i]:
+                counts[i] += 1
+            total += value
+        self.total = total
+        self.count += len(values)
+
+    def observe_ints(self, values) -> None:
+        """``observe_all`` for ints, grouped: each distinct value once (int sums are exact in a float)."""
+        buckets, counts, last = self.buckets, self.counts, len(self.buckets)
+        total = self.total
+        for value, times in Counter(values).items():
+            i = bisect_left(buckets, value)
+            if i < last and value <= buckets[i]:
+                counts[i] += times
+            total += value * times
+        self.total = total
+        self.count += len(values)
 
     def cumulative(self) -> list[int]:
         """Prometheus' ``le`` counts: observations <= each bound."""
@@ -87,27 +107,30 @@ class MockMetrics:
                        started: float) -> None:
         """Queue one finished request; the counters and histograms take it in when scraped (or every
         ``_FOLD_EVERY`` requests), in arrival order, so the figures are the same as updating them now."""
+        generated = len(choices[0]["pieces"]) if len(choices) == 1 else sum(len(c["pieces"]) for c in choices)
+        reason = choices[0]["finish_reason"] if choices else None  # one count per request, like vLLM
         pending = self._pending
-        pending.append((prompt_tokens, choices, n, max_tokens, time.perf_counter() - started))
+        pending.append((prompt_tokens, generated, n, max_tokens, time.perf_counter() - started, reason))
         if len(pending) >= _FOLD_EVERY:
             self._fold()
 
     def _fold(self) -> None:
         pending, self._pending = self._pending, []
+        if not pending:
+            return
+        prompts, generated, ns, max_tokens, elapsed, reasons = zip(*pending)
+        self.prompt_tokens += sum(prompts)
+        self.generation_tokens += sum(generated)
         success = self.success
-        for prompt_tokens, choices, n, max_tokens, elapsed in pending:
-            generated = sum(len(c["pieces"]) for c in choices)
-            self.prompt_tokens += prompt_tokens
-            self.generation_tokens += generated
-            if choices:  # one count per request, like vLLM
-                reason = choices[0]["finish_reason"]
-                success[reason if reason in success else "stop"] += 1
-            self.e2e.observe(elapsed)
-            self.ttft.observe(elapsed)
-            self.prompt_hist.observe(prompt_tokens)
-            self.generation_hist.observe(generated)
-            self.n_hist.observe(n)
-            self.max_tokens_hist.observe(max_tokens)
+        for reason, times in Counter(reasons).items():
+            if reason is not None:
+                success[reason if reason in success else "stop"] += times
+        self.e2e.observe_all(elapsed)
+        self.ttft.observe_all(elapsed)
+        self.prompt_hist.observe_ints(prompts)
+        self.generation_hist.observe_ints(generated)
+        self.n_hist.observe_ints(ns)
+        self.max_tokens_hist.observe_ints(max_tokens)
 
     def record_http(self, handler: str, method: str, status: int) -> None:
         self.http[(handler, method, f"{status // 100}xx")] += 1
