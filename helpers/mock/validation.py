@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from . import errors as E
 import json
 
+from .fastrequest import simple_chat_request
 from .schemas import (MODEL_TAGS, ChatCompletionSchema, CompletionSchema, NamedToolChoice, message_errors,
                       message_type_error)
 
@@ -213,7 +214,7 @@ def _check_response_format(data: dict) -> None:
                            parameter="response_format")
 
 
-def validate_chat_body(body) -> ChatCompletionSchema:
+def validate_chat_body(body) -> ChatCompletionSchema:  # or an equivalent SimpleChatRequest
     """Steps 3 and 4 for /v1/chat/completions; returns the parsed request."""
     _require_object(body, ChatCompletionSchema)
     data = body
@@ -229,12 +230,14 @@ def validate_chat_body(body) -> ChatCompletionSchema:
     _check_stream_options(data)
     _check_response_format(data)
     issues = message_errors(data.get("messages"))
-    try:
-        parsed = ChatCompletionSchema.model_validate(data)
-    except ValidationError as exc:
-        raise _schema_errors(exc, issues) from None
-    if issues:
-        raise E.schema_error(issues)
+    parsed = None if issues else simple_chat_request(data)  # plain bodies skip pydantic (same result)
+    if parsed is None:
+        try:
+            parsed = ChatCompletionSchema.model_validate(data)
+        except ValidationError as exc:
+            raise _schema_errors(exc, issues) from None
+        if issues:
+            raise E.schema_error(issues)
     type_error = message_type_error(data.get("messages"))
     if type_error:
         raise E.bad_request(type_error)

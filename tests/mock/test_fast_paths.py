@@ -142,3 +142,52 @@ class _Marked:
 
     async def __call__(self, scope, receive, send):
         await self.inner(scope, receive, send)
+
+
+# --- the hand-built chat request vs pydantic ---------------------------------------------------------
+
+_READ = ("model", "messages", "max_tokens", "max_completion_tokens", "temperature", "top_p", "min_p",
+         "presence_penalty", "frequency_penalty", "repetition_penalty", "top_k", "n", "seed", "stream", "stop", "user",
+         "logprobs", "top_logprobs", "ignore_eos", "include_stop_str_in_output", "echo", "add_generation_prompt",
+         "continue_final_message", "min_tokens", "request_id", "bad_words", "tools", "tool_choice", "response_format",
+         "structured_outputs", "stream_options")
+_VALUES = [None, True, False, 0, 1, -1, 7, 2**53, 2**53 + 1, 2**63, -(2**63) - 1, 2**70, 0.0, 0.5, 1.0, 2.5, -0.0,
+           float("inf"), float("nan"), "", "x", "0.5", "true", [], ["a"], ["a", "b", "c", "d"], ["a"] * 5, [1], ["a", None],
+           {}, {"a": 1}, 1e300]
+_KEYS = [k for k in _READ if k not in ("messages", "bad_words", "tools", "tool_choice", "response_format",
+                                       "structured_outputs", "stream_options")] + ["priority", "logit_bias", "extra"]
+
+
+def _norm(value):
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def test_simple_chat_request_is_what_pydantic_returns():
+    from pydantic import ValidationError
+
+    from helpers.mock.fastrequest import simple_chat_request
+    from helpers.mock.schemas import ChatCompletionSchema
+
+    rnd = random.Random(5)
+    accepted = 0
+    for i in range(6000):
+        body = {"messages": [{"role": "user", "content": "hi"}]}
+        for key in rnd.sample(_KEYS, rnd.randint(0, 5)):
+            body[key] = rnd.choice(_VALUES)
+        if i % 50 == 0:
+            body.pop("messages")
+        fast = simple_chat_request(dict(body))
+        try:
+            slow = ChatCompletionSchema.model_validate(dict(body))
+        except ValidationError:
+            assert fast is None, body  # never accept what pydantic rejects
+            continue
+        if fast is None:
+            continue
+        accepted += 1
+        for name in _READ:
+            want, got = getattr(slow, name), _norm(getattr(fast, name))
+            assert repr(got) == repr(want) and type(got) is type(want), (name, body, got, want)
+    assert accepted > 500
