@@ -9,7 +9,6 @@ STAMP  := $(VENV)/.installed-stamp
 REAL_VENV  ?= .venv-real
 REAL_PY    := $(REAL_VENV)/bin/python
 REAL_STAMP := $(REAL_VENV)/.installed-stamp
-REAL_PORT  ?= 8011
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 

@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 mode=${1:-test}
 PY=.venv/bin/python
 REAL_PY=.venv-real/bin/python
-PORT=${REAL_PORT:-8011}
+free_port() { $PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+PORT=${REAL_PORT:-$(free_port)}
 URL=http://127.0.0.1:$PORT
 mkdir -p build/real
 log=build/real/vllm-server.log
