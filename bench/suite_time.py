@@ -2,9 +2,11 @@
 
     python bench/suite_time.py [-- extra pytest args]
 
-Runs ``python -m pytest tests notebooks --nbval --nbval-current-env --nbval-sanitize-with
-tests/nbval_sanitize.cfg -q`` from the repository root with this interpreter (VLLM_BASE_URL unset, so the
-root conftest starts the mock) and prints the seconds and pytest's summary line.
+Runs the pytest command of the Makefile's ``test`` target (read from the Makefile, so the two cannot drift:
+``python -m pytest tests notebooks --nbval ... -n auto --dist loadscope -q``) from the repository root with
+this interpreter (VLLM_BASE_URL unset, so the root conftest starts the mock) and prints the seconds and
+pytest's summary line. The per-part breakdown adds the cells' and tests' own durations (with xdist the
+parts overlap in time, so they add up to more than the wall time).
 """
 
 from __future__ import annotations
@@ -18,8 +20,16 @@ import time
 
 from _common import REPO, machine, write_json
 
-COMMAND = ["-m", "pytest", "tests", "notebooks", "--nbval", "--nbval-current-env", "--nbval-sanitize-with",
-           "tests/nbval_sanitize.cfg", "-q", "-p", "no:cacheprovider"]
+def make_test_command() -> list[str]:
+    """``-m pytest ...`` exactly as the Makefile's ``test`` target runs it (with ``$(NBVAL)`` expanded)."""
+    text = (REPO / "Makefile").read_text()
+    variables = dict(re.findall(r"^(\w+)\s*:?=\s*(.*)$", text, re.M))
+    recipe = re.search(r"^test:.*\n\t\$\(PY\) (-m pytest .*)$", text, re.M).group(1)
+    expanded = re.sub(r"\$\((\w+)\)", lambda m: variables.get(m.group(1), ""), recipe)
+    return expanded.split() + ["-p", "no:cacheprovider"]
+
+
+COMMAND = make_test_command()
 DURATIONS = ["--durations=0", "--durations-min=0"]  # for the per-part breakdown (not part of `make test`)
 DURATION_RE = re.compile(r"^\s*([0-9.]+)s (setup|call|teardown)\s+(\S+?)(?:::|$)")
 
