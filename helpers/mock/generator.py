@@ -116,10 +116,15 @@ _N_SENTENCES = len(SENTENCES)
 assert _N_SENTENCES > 21, "_sample_indices assumes sample()'s set-based branch"
 
 
-def _prose_pieces(spec: GenSpec, rng: random.Random, index: int) -> list[str]:
+def _prose_pieces(spec: GenSpec, rng: random.Random, index: int, first: list[int]) -> list[str]:
+    """``first`` carries choice 0's opening draw to the request's later choices, so that sampled choices
+    open differently (up to len(OPENINGS) of them), as vLLM's sampled choices differ from their first tokens."""
     opening = OPENINGS[0]
-    if spec.temperature > 0:  # sampled: the opening varies too (and differs between the first choices)
-        opening = OPENINGS[(_below(rng, len(OPENINGS)) + index) % len(OPENINGS)]
+    if spec.temperature > 0:  # sampled: the opening varies too
+        draw = _below(rng, len(OPENINGS))
+        if not first:
+            first.append(draw)
+        opening = OPENINGS[(first[0] + index) % len(OPENINGS)]
     count = 2 + _below(rng, 3)  # randint(2, 4)
     picked = _sample_indices(rng, _N_SENTENCES, count)
     pieces = _opening_pieces(opening, spec.last_user_text)
@@ -172,7 +177,7 @@ def _resplit(pieces: list[str], cut: int) -> list[str]:
     return out
 
 
-def generate_choice(spec: GenSpec, index: int) -> dict:
+def generate_choice(spec: GenSpec, index: int, first: list[int] | None = None) -> dict:
     rng = _rng(spec, index)
     tool_calls = None
     if spec.tool is not None:
@@ -190,7 +195,7 @@ def generate_choice(spec: GenSpec, index: int) -> dict:
     else:
         text = None
     if text is None:
-        pieces = _prose_pieces(spec, rng, index)
+        pieces = _prose_pieces(spec, rng, index, [] if first is None else first)
     elif spec.choice_options:
         pieces = split_pieces(text)
     else:
@@ -213,7 +218,8 @@ def generate_choice(spec: GenSpec, index: int) -> dict:
 
 
 def generate(spec: GenSpec) -> list[dict]:
-    return [generate_choice(spec, i) for i in range(spec.n)]
+    first: list[int] = []  # choice 0's opening draw, shared with the later choices
+    return [generate_choice(spec, i, first) for i in range(spec.n)]
 
 
 # --- tool choice ------------------------------------------------------------------------------

@@ -51,6 +51,16 @@ def test_n_choices_are_distinct_and_deterministic():
     assert choices == generate(spec(temperature=1.0, seed=5, n=3))
 
 
+def test_sampled_choices_differ_from_their_first_tokens():
+    """As in vLLM, sampled choices diverge at once: even a 6-token answer differs per choice (n <= 4),
+    seeded or not, every time (the openings rotate from choice 0's draw)."""
+    for seed in (None, 1, 2, 3, 4, 5, 6, 7):
+        for n in (2, 3, 4):
+            choices = generate(spec(temperature=0.8, seed=seed, n=n, budget=6))
+            firsts = [text(c) for c in choices]
+            assert len(set(firsts)) == n, (seed, n, firsts)
+
+
 def test_budget_cuts_with_length():
     (choice,) = generate(spec(budget=5))
     assert len(choice["pieces"]) == 5
