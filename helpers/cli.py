@@ -58,9 +58,7 @@ def _run(args) -> int:
     from helpers.runner import discover, format_summary, run_notebooks
     from helpers.session import ensure_server
 
-    paths = discover(tuple(args.lang))
-    if args.only:
-        paths = [p for p in paths if any(word in p.name for word in args.only)]
+    paths = discover(tuple(args.lang), args.only)
     if not paths:
         print("No notebooks matched; check --lang/--only.", file=sys.stderr)
         return 2

@@ -40,11 +40,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 
+from helpers.config import DEFAULT_MODEL
 from helpers.errors import KitError, ServerStartError
 
 CPU_ENTRYPOINT = "vllm.entrypoints.openai.api_server"
 CPU_KVCACHE_GIB = "2"
-KIT_MODEL_NAME = "HuggingFaceTB/SmolLM2-135M-Instruct"
+KIT_MODEL_NAME = DEFAULT_MODEL  # the served name of the offline-built SmolLM2, as the mock serves it
 KIT_MODEL_ARGS = ("--max-model-len", "2048", "--generation-config", "vllm")
 TOOL_ARGS = ("--enable-auto-tool-choice", "--tool-call-parser", "hermes")
 ENV_PYTHON = "VLLM_CHAT_KIT_PYTHON"  # the interpreter that has vLLM, when it is not this one

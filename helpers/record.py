@@ -318,9 +318,7 @@ def main_record(argv: list[str] | None = None) -> int:
 
     from helpers.runner import discover, format_summary, run_notebooks
 
-    paths = discover(tuple(args.lang))
-    if args.only:
-        paths = [p for p in paths if any(word in p.name for word in args.only)]
+    paths = discover(tuple(args.lang), args.only)
     if not paths:
         print("No notebooks matched; check --lang/--only.", file=sys.stderr)
         return 2

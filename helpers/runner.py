@@ -58,13 +58,18 @@ class RunResult:
     error: str = ""
 
 
-def discover(languages=("ko", "en"), root: Path = NOTEBOOKS) -> list[Path]:
-    """Notebooks in course order: per language, the lessons then their solutions."""
+def discover(languages=("ko", "en"), only=None, root: Path = NOTEBOOKS) -> list[Path]:
+    """Notebooks in course order: per language, the lessons then their solutions.
+
+    ``only``: keep notebooks whose file name contains one of these words (``--only`` on the command line).
+    """
     found = []
     for lang in languages:
         folder = root / lang
         found += sorted(folder.glob("[0-9][0-9]_*.ipynb"))
         found += sorted((folder / "solutions").glob("[0-9][0-9]_*.ipynb"))
+    if only:
+        found = [p for p in found if any(word in p.name for word in only)]
     return found
 
 
