@@ -92,6 +92,7 @@ class Planner:
         req: ChatCompletionSchema = V.validate_chat_body(body)
         model = V.resolve_model(req.model, s.served_model_names)
         V.check_tool_flags(req, s.tool_call_parser, s.enable_auto_tool_choice)
+        V.check_request_chat_template(body)
         tools = [t.model_dump(by_alias=True, exclude_none=True) for t in req.tools] if req.tools else None
         messages = req.messages
         if req.max_completion_tokens is not None:
@@ -105,6 +106,7 @@ class Planner:
         prompt_tokens = count_tokens(prompt_text)
         budget = V.output_budget(requested, param, prompt_tokens, s.max_model_len)
         temperature = V.check_sampling(req, budget)
+        V.check_logit_bias(getattr(req, "logit_bias", None), s.vocab_size)  # simple requests carry none
         n = 1 if req.n is None else req.n
 
         last_user = next((message_text(m.get("content")) for m in reversed(messages) if m.get("role") == "user"),

@@ -322,6 +322,36 @@ def output_budget(requested: int | None, param_name: str, prompt_tokens: int, ma
     return room if requested is None else min(room, requested)
 
 
+def check_request_chat_template(body: dict) -> None:
+    """vLLM refuses a request-supplied ``chat_template`` unless started with --trust-request-chat-template
+    (the mock has no such flag, so it always refuses, with vLLM's words)."""
+    if body.get("chat_template") is not None:
+        raise E.bad_request(
+            "Chat template is passed with request, but --trust-request-chat-template is not set. "
+            "Refused request with untrusted chat template."
+        )
+
+
+def check_logit_bias(logit_bias: dict | None, vocab_size: int) -> None:
+    """``SamplingParams``: every ``logit_bias`` token id must be inside the vocabulary."""
+    if not logit_bias:
+        return
+    bad = []
+    for key in logit_bias:
+        try:
+            token_id = int(key)
+        except (TypeError, ValueError):
+            continue  # vLLM's message for non-integer keys differs; left to the schema
+        if token_id < 0 or token_id >= vocab_size:
+            bad.append(token_id)
+    if bad:
+        raise E.vllm_error(
+            f"token_id(s) {bad} in logit_bias contain out-of-vocab token ids. Vocabulary size: {vocab_size}",
+            "logit_bias",
+            bad,
+        )
+
+
 def check_sampling(req, max_tokens: int) -> float:
     """``SamplingParams._verify_args``; returns the effective temperature."""
     n = 1 if req.n is None else req.n

@@ -69,6 +69,21 @@ def test_vllm_validation_errors(api, fields, param, message):
     assert err == {"message": message, "type": "BadRequestError", "param": param, "code": 400}
 
 
+def test_out_of_vocabulary_logit_bias_is_refused(api):
+    err = api.error(api.post(CHAT, api.chat_body(logit_bias={"999999999": 5})))
+    assert err["type"] == "BadRequestError" and err["param"] == "logit_bias" and err["code"] == 400
+    assert err["message"].startswith("token_id(s) [999999999] in logit_bias contain out-of-vocab token ids. "
+                                     "Vocabulary size: ")  # the size is the model's
+    assert err["message"].endswith("(parameter=logit_bias, value=[999999999])")
+
+
+def test_request_chat_template_is_refused_without_the_trust_flag(api):
+    err = api.error(api.post(CHAT, api.chat_body(chat_template="{{ messages }}")))
+    assert err == {"message": "Chat template is passed with request, but --trust-request-chat-template is not set. "
+                              "Refused request with untrusted chat template.",
+                   "type": "BadRequestError", "param": None, "code": 400}
+
+
 def test_max_tokens_above_context_is_refused(api):
     too_many = api.max_model_len + 1
     err = api.error(api.post(CHAT, api.chat_body(max_tokens=too_many)))
