@@ -161,6 +161,25 @@ def text_deltas(pieces: list[str], stops: list[str] | None, include_stop: bool =
 
 # --- chat -----------------------------------------------------------------------------------
 
+def closing_events(head: dict, choices: list[dict], prompt_tokens: int, include_usage: bool,
+                   fingerprint: str | None, on_done=None) -> list[bytes]:
+    """A stream's last events (chat and completions alike): the usage-only chunk when
+    ``stream_options.include_usage`` is set (``choices: []``, fingerprint stamped here), then ``[DONE]``.
+    ``on_done`` runs once the answer is complete, before ``[DONE]``."""
+    events = []
+    if include_usage:
+        done = sum(len(c["pieces"]) for c in choices)
+        final = {**head, "choices": [], "usage": {"prompt_tokens": prompt_tokens,
+                                                  "total_tokens": prompt_tokens + done, "completion_tokens": done}}
+        if fingerprint is not None:
+            final["system_fingerprint"] = fingerprint
+        events.append(sse(final))
+    if on_done is not None:
+        on_done()
+    events.append(DONE)
+    return events
+
+
 async def chat_events(*, request_id: str, created: int, model: str, choices: list[dict], role: str,
                       prompt_tokens: int, include_usage: bool, continuous_usage: bool, fingerprint: str | None,
                       top_logprobs: int | None, tool_mode: str | None, echo_prefix: str = "",
@@ -235,16 +254,8 @@ async def chat_events(*, request_id: str, created: int, model: str, choices: lis
                 chunk["system_fingerprint"] = fingerprint
             yield sse(chunk)
 
-    if include_usage:
-        done = sum(len(c["pieces"]) for c in choices)
-        final = {**head, "choices": [], "usage": {"prompt_tokens": prompt_tokens,
-                                                  "total_tokens": prompt_tokens + done, "completion_tokens": done}}
-        if fingerprint is not None:
-            final["system_fingerprint"] = fingerprint
-        yield sse(final)
-    if on_done is not None:
-        on_done()
-    yield DONE
+    for event in closing_events(head, choices, prompt_tokens, include_usage, fingerprint, on_done):
+        yield event
 
 
 async def error_events(error_body: dict):
@@ -295,13 +306,5 @@ async def completion_events(*, request_id: str, created: int, model: str, choice
             if finished and not include_usage and fingerprint is not None:
                 chunk["system_fingerprint"] = fingerprint
             yield sse(chunk)
-    if include_usage:
-        done = sum(len(c["pieces"]) for c in choices)
-        final = {**head, "choices": [], "usage": {"prompt_tokens": prompt_tokens,
-                                                  "total_tokens": prompt_tokens + done, "completion_tokens": done}}
-        if fingerprint is not None:
-            final["system_fingerprint"] = fingerprint
-        yield sse(final)
-    if on_done is not None:
-        on_done()
-    yield DONE
+    for event in closing_events(head, choices, prompt_tokens, include_usage, fingerprint, on_done):
+        yield event
