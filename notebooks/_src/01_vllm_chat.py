@@ -235,6 +235,16 @@ answer = translator.invoke(
 )
 answer.content, answer.response_metadata["finish_reason"]
 # %% [markdown] ko
+# 저장된 출력은 진짜 vLLM(CPU 빌드)이 SmolLM2-135M으로 답한 것을 녹음해 재생한 것입니다. 1억 3,500만
+# 파라미터짜리 아주 작은 모델이라 번역이 틀립니다: "Il profilo di programmazione"는 "프로그래밍 프로필"이라는
+# 뜻입니다. GPU에서 더 큰 모델(예: Qwen2.5-1.5B-Instruct)을 띄우면 "Amo programmare." 같은 답을 받을 것입니다.
+# 코드는 그대로이고 `BASE_URL`만 바꾸면 됩니다.
+# %% [markdown] en
+# The stored outputs are real vLLM (CPU build) answers from SmolLM2-135M, recorded and replayed. A model of 135
+# million parameters is very small, and its translation is wrong: "Il profilo di programmazione" means "the
+# programming profile". A larger model on a GPU (Qwen2.5-1.5B-Instruct, say) would answer along the lines of
+# "Amo programmare." The code stays the same; only `BASE_URL` changes.
+# %% [markdown] ko
 # ## 정리
 # - `ChatOpenAI(model=..., base_url=..., api_key="EMPTY")`로 vLLM에 연결합니다. 옛 이름 `openai_api_base`,
 #   `openai_api_key`도 동작합니다. 모델 이름은 서버가 제공하는 이름(`/v1/models`)과 같아야 합니다.
