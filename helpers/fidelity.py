@@ -387,23 +387,23 @@ def compare(case: Case, mock: Exchange, real: Exchange) -> Verdict:
         cells["values"] = NA
 
     # prompt token counts (tokenizer + chat template fidelity)
-    prompt_m, prompt_r = _prompt_tokens(mock), _prompt_tokens(real)
-    if prompt_m is None or prompt_r is None or mock.status != 200 or real.status != 200:
-        cells["prompt"] = NA
-    else:
-        cells["prompt"] = YES if prompt_m == prompt_r else NO
-        if prompt_m != prompt_r:
-            v.notes.append(f"tokens: prompt tokens mock {prompt_m}, real {prompt_r}")
-
+    cells["prompt"] = _compare_answers(
+        v, mock, real, _prompt_tokens, lambda m, r: f"tokens: prompt tokens mock {m}, real {r}")
     # generation: text, finish reasons, completion tokens (informative)
-    gen_m, gen_r = _generation(mock), _generation(real)
-    if gen_m is None or gen_r is None or mock.status != 200 or real.status != 200:
-        cells["generation"] = NA
-    else:
-        cells["generation"] = YES if gen_m == gen_r else NO
-        if gen_m != gen_r:
-            v.notes.append(f"generation: mock {gen_m!r:.220}\n      real {gen_r!r:.220}")
+    cells["generation"] = _compare_answers(
+        v, mock, real, _generation, lambda m, r: f"generation: mock {m!r:.220}\n      real {r!r:.220}")
     return v
+
+
+def _compare_answers(v, mock, real, extract, note) -> str:
+    """Compare ``extract(...)`` of two successful answers: YES/NO (with ``note`` on v), NA when either has none."""
+    got_m, got_r = extract(mock), extract(real)
+    if got_m is None or got_r is None or mock.status != 200 or real.status != 200:
+        return NA
+    if got_m != got_r:
+        v.notes.append(note(got_m, got_r))
+        return NO
+    return YES
 
 
 def _finish_reasons(events: list) -> list:
