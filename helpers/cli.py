@@ -120,18 +120,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Commands that run until interrupted; each installs its own SIGINT/SIGTERM handling once imported.
+LONG_RUNNING = ("serve-mock", "serve-vllm")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in DELEGATED:
         module, function, _ = DELEGATED[argv[0]]
         try:
+            if argv[0] in LONG_RUNNING:
+                # Until the command's own handlers are in place (its imports take a moment), Ctrl-C and SIGTERM
+                # still stop it, even when this process inherited SIGINT ignored (a background job).
+                from helpers.interrupts import interrupt_on_signals
+
+                interrupt_on_signals()
             entry = getattr(importlib.import_module(module), function)
+        except KeyboardInterrupt:
+            print("Interrupted before it started.", file=sys.stderr)
+            return 130
         except ImportError as exc:
             print(f"`{argv[0]}` is not available: {exc}.", file=sys.stderr)
             if argv[0] in ("serve-vllm", "build-model", "record"):
                 print("Install the real-server extra first: pip install -e '.[real]' (see README).", file=sys.stderr)
             return 2
-        return entry(argv[1:]) or 0
+        try:
+            return entry(argv[1:]) or 0
+        except KeyboardInterrupt:  # a long-running command stops itself cleanly; this is the moment before
+            print("Interrupted.", file=sys.stderr)
+            return 130
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

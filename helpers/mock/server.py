@@ -9,6 +9,7 @@ an asyncio loop.
 from __future__ import annotations
 
 import argparse
+import signal
 import socket
 import sys
 import threading
@@ -159,8 +160,29 @@ def settings_from_args(args: argparse.Namespace) -> MockSettings:
     return MockSettings(**kwargs)
 
 
+def _raise_interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python -m helpers.mock ...``: serve in the foreground until Ctrl-C."""
+    """``python -m helpers.mock ...``: serve in the foreground until Ctrl-C or SIGTERM.
+
+    Both signals stop it at any moment, also when it was started with SIGINT ignored (a background job of a
+    non-interactive shell): our handlers cover start-up, uvicorn's replace them while serving and hand the
+    signal back to ours when it has shut down.
+    """
+    previous = {sig: signal.signal(sig, _raise_interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return _serve(argv)
+    except KeyboardInterrupt:
+        print("vLLM mock stopped.", file=sys.stderr, flush=True)
+        return 0
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _serve(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = settings_from_args(args)
@@ -174,5 +196,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"vLLM mock serving {settings.model_name!r} at {url} (OpenAI base URL {url}/v1)", flush=True)
 
     server = _Server(_config(create_app(settings), args.log_level), on_started=ready)
-    server.run(sockets=[sock])
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
     return 0
