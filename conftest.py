@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from helpers.runner import REAL_LAX_TAG, REAL_SKIP_TAG, real_lane
+from helpers.runner import KERNEL_ENV, REAL_LAX_TAG, REAL_SKIP_TAG, real_lane
 
 #: Session-end check that no process started by the tests outlives them (tests/robustness/leak_check.py).
 pytest_plugins = ["tests.robustness.leak_check"]
@@ -19,6 +19,7 @@ pytest_plugins = ["tests.robustness.leak_check"]
 
 def pytest_configure(config):
     config._kit_mock = None
+    os.environ.update(KERNEL_ENV)  # nbval's kernels inherit it, as papermill's do in `make run`
     if os.environ.get("VLLM_BASE_URL") or hasattr(config, "workerinput"):
         return  # a configured server, or an xdist worker that inherited the controller's
     from helpers.session import start_kit_mock

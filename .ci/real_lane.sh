@@ -60,6 +60,8 @@ test)
     t=$SECONDS
     make run
     echo "make run against real vLLM took $((SECONDS - t)) s"
+    step "what the lessons' outputs must show, on the notebooks make run executed against real vLLM"
+    KIT_EXECUTED_NOTEBOOKS=build/run/notebooks $PY -m pytest tests/unit/test_lesson_outputs.py -q -p no:cacheprovider
     ;;
 record)
     step "record every notebook request into helpers/mock/data/replay.json"

@@ -4,6 +4,7 @@ Public names (imported lazily, so ``import helpers.mock`` stays free of LangChai
 
 - ``ServerConfig``, ``resolve_config``  -- where the server is, which model, which key
 - ``ensure_server``                     -- a health-checked server: the configured one or the embedded mock
+- ``start_mock``                        -- one more mock server (no tool flags, an API key, a slow one) for a lesson
 - ``chat_model``                        -- a ``ChatOpenAI`` wired to that server
 - ``KitError`` and its subclasses       -- errors that say what to do next
 """
@@ -18,11 +19,13 @@ __all__ = [
     "normalize_base_url",
     "ensure_server",
     "stop_embedded_servers",
+    "start_mock",
     "chat_model",
     "KitError",
     "ServerUnreachableError",
     "UnknownModelError",
     "NoModelServedError",
+    "APIKeyRejectedError",
     "ConfigError",
 ]
 
@@ -32,11 +35,13 @@ _LOCATIONS = {
     "normalize_base_url": "helpers.config",
     "ensure_server": "helpers.session",
     "stop_embedded_servers": "helpers.session",
+    "start_mock": "helpers.session",
     "chat_model": "helpers.client",
     "KitError": "helpers.errors",
     "ServerUnreachableError": "helpers.errors",
     "UnknownModelError": "helpers.errors",
     "NoModelServedError": "helpers.errors",
+    "APIKeyRejectedError": "helpers.errors",
     "ConfigError": "helpers.errors",
 }
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import httpx
 
 from helpers.config import ServerConfig
-from helpers.errors import KitError, NoModelServedError, ServerUnreachableError, UnknownModelError
+from helpers.errors import APIKeyRejectedError, KitError, NoModelServedError, ServerUnreachableError, UnknownModelError
 
 HEALTH_TIMEOUT = 3.0  # seconds: a healthy local server answers in milliseconds
 MOCK_HEADER = "x-vllm-chat-kit-mock"
@@ -57,7 +57,7 @@ def list_models(config: ServerConfig, timeout: float = HEALTH_TIMEOUT) -> list[s
     url = f"{config.base_url}/models"
     response = _get(url, config, timeout)
     if response.status_code == 401:
-        raise KitError(
+        raise APIKeyRejectedError(
             f"The server at {config.base_url} rejected the API key (HTTP 401). "
             "It was started with --api-key: set VLLM_API_KEY to that key (or pass api_key=...)."
         )

@@ -47,6 +47,10 @@ class UnknownModelError(KitError, LookupError):
         )
 
 
+class APIKeyRejectedError(KitError, PermissionError):
+    """The server answered 401: it was started with ``--api-key`` and the key sent is not one of its keys."""
+
+
 class NoModelServedError(KitError, LookupError):
     """The server answered but its model list is empty."""
 

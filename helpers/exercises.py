@@ -2,7 +2,8 @@
 
 A check never raises on a wrong or unfinished answer (the notebooks leave ``...`` in place and must still
 run top to bottom). It returns a :class:`Result` whose repr starts with ``✓`` (correct) or ``✗`` (not yet),
-followed by a hint in Korean and English. ``bool(result)`` tells whether the answer passed.
+followed by a hint in the reader's language (:mod:`helpers.language`: the notebook's folder, or ``KIT_LANG``).
+``bool(result)`` tells whether the answer passed.
 
 Checks inspect the answer itself (its type, settings, structure) or call it on inputs they make up, so
 they give the same verdict against the mock and against a real vLLM server.
@@ -33,8 +34,11 @@ class Result:
         return self.ok
 
     def __repr__(self) -> str:
-        head = f"✓ {self.exercise} correct · 정답" if self.ok else f"✗ {self.exercise} not yet · 아직"
-        return f"{head}\n  ko: {self.ko}\n  en: {self.en}"
+        from helpers.language import current
+
+        if current() == "ko":
+            return f"✓ {self.exercise} 정답입니다. {self.ko}" if self.ok else f"✗ {self.exercise} 아직입니다. {self.ko}"
+        return f"✓ {self.exercise} correct. {self.en}" if self.ok else f"✗ {self.exercise} not yet. {self.en}"
 
 
 class NotYet(Exception):

@@ -12,7 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from helpers.config import ENV_BASE_URL, ENV_MODEL, ServerConfig
-from helpers.nbsource import REPO_ROOT, read_notebook, write_notebook
+from helpers.nbsource import REPO_ROOT, notebook_metadata, read_notebook, write_notebook
+from helpers.runner import KERNEL_ARGS, KERNEL_ENV
 
 CELL_TIMEOUT = 300  # seconds per cell; the throughput notebook is the slowest
 
@@ -45,7 +46,7 @@ def clean_metadata(nb) -> None:
     """
     for key in ("papermill", "widgets"):
         nb.metadata.pop(key, None)
-    nb.metadata["language_info"] = {"name": "python"}
+    nb.metadata.update(notebook_metadata())
     for cell in nb.cells:
         for key in ("execution", "papermill", "ExecuteTime", "collapsed", "scrolled"):
             cell.metadata.pop(key, None)
@@ -63,9 +64,10 @@ def execute_in_place(path: Path, server: ServerConfig, timeout: int = CELL_TIMEO
         nb,
         timeout=timeout,
         kernel_name="python3",
+        extra_arguments=list(KERNEL_ARGS),
         resources={"metadata": {"path": str(Path(path).parent)}},
     )
-    with environment(**{ENV_BASE_URL: server.base_url, ENV_MODEL: server.model or ""}):
+    with environment(**{ENV_BASE_URL: server.base_url, ENV_MODEL: server.model or ""}, **KERNEL_ENV):
         client.execute()
     clean_metadata(nb)
     write_notebook(nb, Path(path))

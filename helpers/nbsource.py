@@ -114,6 +114,25 @@ def all_sources() -> list[Path]:
     return sorted(p for p in SOURCES.rglob("*.py") if not p.name.startswith("_"))
 
 
+def notebook_metadata() -> dict:
+    """The kernelspec and ``language_info`` exactly as JupyterLab writes them for this environment's ipykernel, so
+    that opening a notebook does not mark it modified (JupyterLab rewrites both from the running kernel)."""
+    import platform
+
+    return {
+        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+        "language_info": {
+            "codemirror_mode": {"name": "ipython", "version": 3},
+            "file_extension": ".py",
+            "mimetype": "text/x-python",
+            "name": "python",
+            "nbconvert_exporter": "python",
+            "pygments_lexer": "ipython3",
+            "version": platform.python_version(),
+        },
+    }
+
+
 def _new_cell(cell: SourceCell, index: int):
     make = nbformat.v4.new_code_cell if cell.kind == "code" else nbformat.v4.new_markdown_cell
     nb_cell = make(cell.text)
@@ -127,10 +146,7 @@ def render(source: Path, lang: str, previous=None):
     cells = cells_for(parse_source(source), lang)
     old_code = [c for c in previous.cells if c.cell_type == "code"] if previous is not None else []
     nb = nbformat.v4.new_notebook()
-    nb.metadata = {
-        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-        "language_info": {"name": "python"},
-    }
+    nb.metadata = notebook_metadata()
     code_index = 0
     for index, cell in enumerate(cells):
         nb_cell = _new_cell(cell, index)

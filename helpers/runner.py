@@ -29,6 +29,13 @@ REAL_LAX_TAG = "lax-on-real"
 REAL_SKIP_TAG = "skip-on-real"
 SKIP_EXECUTION_TAG = "skip-execution"  # nbclient (and so papermill) leaves these cells unexecuted
 
+#: What every kernel the kit's runners start (papermill here, nbclient in ``nbexec``, nbval in ``conftest.py``)
+#: gets: progress as one plain line (``helpers.throughput``), not a widget that no live kernel will ever update.
+KERNEL_ENV = {"KIT_PROGRESS": "text"}
+#: ipykernel 7 logs "Kernel is running over TCP without encryption" at start-up, once per notebook; a learner
+#: running ``make run`` cannot act on it (the kernel talks to its parent on loopback), so kernels log errors only.
+KERNEL_ARGS = ("--IPKernelApp.log_level=ERROR",)
+
 
 def real_lane() -> bool:
     return os.environ.get("KIT_LANE") == "real"
@@ -137,6 +144,7 @@ def run_one(path: Path, server: ServerConfig, out_dir: Path, html: bool = True) 
                 cwd=str(path.parent),
                 progress_bar=False,
                 execution_timeout=CELL_TIMEOUT,
+                extra_arguments=list(KERNEL_ARGS),
             )
         error = ""
     except Exception as exc:  # papermill raises PapermillExecutionError with the failing cell
@@ -167,7 +175,8 @@ def run_notebooks(paths: list[Path], server: ServerConfig, out_dir: Path, html: 
     results = []
     for index, path in enumerate(paths, start=1):
         echo(f"[{index}/{len(paths)}] {_label(path)} ...", end=" ", flush=True)
-        result = run_one(path, server, out_dir, html)
+        with mock.patch.dict(os.environ, KERNEL_ENV):  # kernels inherit it
+            result = run_one(path, server, out_dir, html)
         echo(f"{'ok' if result.ok else 'FAILED'} ({result.seconds:.1f} s)", flush=True)
         results.append(result)
     return results

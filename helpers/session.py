@@ -32,6 +32,25 @@ def start_kit_mock():
     return start_in_thread(kit_mock_settings())
 
 
+def start_mock(*, tool_calling: bool = True, api_key: str | None = None, first_token_delay: float = 0.0):
+    """Start one more mock vLLM server in this process, shaped like a vLLM started with matching flags.
+
+    ``tool_calling=False``: a ``vllm serve`` without ``--enable-auto-tool-choice --tool-call-parser``.
+    ``api_key``: ``--api-key KEY`` (every ``/v1`` request must carry it). ``first_token_delay``: seconds
+    before the first token, as on an overloaded server. Returns a handle with ``.url`` (no ``/v1``),
+    ``.base_url`` and ``.stop()``; it also stops with the kernel.
+    """
+    from helpers.mock import MockSettings, start_in_thread
+
+    settings = MockSettings(
+        enable_auto_tool_choice=tool_calling,
+        tool_call_parser="hermes" if tool_calling else None,
+        api_keys=[api_key] if api_key else [],
+        latency_first_token=first_token_delay,
+    )
+    return start_in_thread(settings)
+
+
 def _embedded_mock_url() -> str:
     """Start (once per process) the embedded mock and return its root URL."""
     with _lock:

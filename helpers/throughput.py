@@ -108,8 +108,36 @@ def levels(maximum: int) -> list[int]:
     return out + [maximum]
 
 
-def _progress_bar():
-    """tqdm's notebook widget when ipywidgets is installed, else its text bar (without tqdm.auto's warning)."""
+#: ``KIT_PROGRESS=text``: progress as one plain line on stdout. The kit's runners (nbval, papermill, the notebook
+#: builder) set it, so a stored notebook carries one clean line instead of a widget that has no live kernel.
+PROGRESS_ENV = "KIT_PROGRESS"
+
+
+class _TextProgress:
+    """An iterable that prints one line when it is done: ``concurrency: 7/7 [3.2 s]``."""
+
+    def __init__(self, items, desc: str):
+        self.items, self.desc = list(items), desc
+
+    def __iter__(self):
+        import sys
+
+        start = time.perf_counter()
+        done = 0
+        for item in self.items:
+            yield item
+            done += 1
+        print(f"{self.desc}: {done}/{len(self.items)} [{time.perf_counter() - start:.1f} s]", file=sys.stdout)
+
+
+def _progress(items, desc: str, enabled: bool = True):
+    """tqdm's widget in JupyterLab (ipywidgets), its text bar in a terminal, one plain line under the kit's runners."""
+    import os
+
+    if not enabled:
+        return items
+    if os.environ.get(PROGRESS_ENV) == "text":
+        return _TextProgress(items, desc)
     import warnings
 
     from tqdm import TqdmWarning
@@ -117,7 +145,7 @@ def _progress_bar():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TqdmWarning)
         from tqdm.auto import tqdm
-    return tqdm
+    return tqdm(list(items), desc=desc)
 
 
 def sweep(chat, concurrencies, min_requests: int = 8, progress: bool = True) -> list[Row]:
@@ -127,8 +155,7 @@ def sweep(chat, concurrencies, min_requests: int = 8, progress: bool = True) -> 
     and the small levels still average over a few requests.
     """
     rows = []
-    tqdm = _progress_bar()
-    for level in tqdm(list(concurrencies), desc="concurrency", disable=not progress):
+    for level in _progress(list(concurrencies), "concurrency", enabled=progress):
         rows.append(measure_batch(chat, prompts(max(level, min_requests)), level))
     return rows
 

@@ -1,6 +1,6 @@
 # %% [markdown] ko
 # # vLLM 채팅: LangChain `ChatOpenAI`로 vLLM 서버와 대화하기
-# > 원문 문서 "vLLM Chat"을 한 단계씩 따라가며, 오늘의 LangChain에서 실제로 돌아가는 코드로 다시 씁니다.
+# > 원문 문서 "vLLM Chat"을 한 단계씩 따라가며, 지금의 LangChain(1.x)에서 실제로 돌아가는 코드로 다시 씁니다.
 #
 # vLLM은 OpenAI API와 같은 형식으로 요청을 받는 서버로 띄울 수 있습니다. 그래서 OpenAI API를 쓰도록 만든
 # 애플리케이션은 주소만 바꾸면 vLLM을 그대로 쓸 수 있고, LangChain의 `ChatOpenAI`도 마찬가지입니다.
@@ -12,7 +12,7 @@
 # vLLM by changing one address, and LangChain's `ChatOpenAI` is no exception.
 # %% [markdown] ko
 # ## 이번에 배울 것
-# - `ChatOpenAI`를 vLLM의 OpenAI 호환 서버에 연결하는 방법 (문서의 옛 인자 이름과 오늘의 이름)
+# - `ChatOpenAI`를 vLLM의 OpenAI 호환 서버에 연결하는 방법 (문서의 옛 인자 이름과 지금의 이름)
 # - 시스템 메시지와 사용자 메시지로 번역을 요청하고, 답의 내용·종료 이유·토큰 사용량을 읽는 방법
 # - 문서의 `chat(messages)`가 왜 이제 `TypeError`를 내는지, 그리고 이를 대신하는 `invoke`
 # - `SystemMessagePromptTemplate` / `HumanMessagePromptTemplate` / `ChatPromptTemplate`로 같은 요청을 만드는 방법
@@ -27,7 +27,7 @@
 # - 이 저장소의 환경 (`make run` 또는 `pip install -e .`): `langchain-openai`, `langchain-core`, 그리고 `helpers` 패키지.
 # - vLLM 서버. **없어도 됩니다.** 아무 설정도 없으면 아래 셀이 이 키트의 *모의(mock) vLLM 서버*를 이 커널 안에서
 #   띄웁니다. 모의 서버는 vLLM과 같은 HTTP 형식으로 답하며, 답의 내용은 실제 vLLM(CPU 빌드 + SmolLM2-135M)에서
-#   녹음한 것이거나 모의 서버가 만든 문장입니다.
+#   기록한 것이거나 모의 서버가 만든 문장입니다.
 # - 진짜 vLLM을 쓰려면 GPU 머신에서 `vllm serve <모델> --port 8000`으로 서버를 띄우고,
 #   `VLLM_BASE_URL=http://localhost:8000/v1`을 설정하거나 아래 `BASE_URL`에 그 주소를 넣으세요.
 #   GPU가 없다면 `python -m helpers serve-vllm`이 vLLM CPU 빌드로 작은 모델을 띄웁니다 (README 참고).
@@ -52,10 +52,19 @@ MODEL = None  # e.g. "HuggingFaceTB/SmolLM2-135M-Instruct"; None: VLLM_MODEL, el
 # %% [markdown] ko
 # `ensure_server`는 서버가 살아 있는지(`/health`) 확인하고, 모델 이름을 서버의 `/v1/models`에서 찾거나 검사한 뒤
 # 설정을 돌려줍니다. 서버가 없으면 어떻게 띄우는지까지 알려 주는 오류를 냅니다.
+#
+# 첫 줄의 `%load_ext helpers.tracebacks`는 오류 메시지를 짧게 보여 줍니다. 라이브러리 안쪽에서 난 오류의 트레이스백은
+# 100줄이 넘기 쉬운데, 그중 여러분의 셀에서 실패한 줄과 마지막의 `예외 클래스: 메시지`만 남기고 라이브러리 내부
+# 프레임은 한 줄로 접습니다. 전체가 보고 싶으면 오류가 난 뒤 `%tb`를 실행하세요.
 # %% [markdown] en
 # `ensure_server` checks that the server is alive (`/health`), finds or checks the model name against the server's
 # `/v1/models`, and returns the configuration. If no server answers, its error says how to start one.
+#
+# The first line, `%load_ext helpers.tracebacks`, keeps error messages short. A traceback from deep inside a library
+# easily runs past 100 lines; this keeps the line of your cell that failed and the final `ExceptionClass: message`,
+# and folds the library's internal frames into one line. Run `%tb` after an error to see all of it.
 # %%
+%load_ext helpers.tracebacks
 from helpers import ensure_server
 
 server = ensure_server(BASE_URL, MODEL)
@@ -107,9 +116,11 @@ chat = ChatOpenAI(
     max_retries=1,
 )
 # %% [markdown] ko
-# 오늘의 이름은 `api_key`, `base_url`입니다. 같은 필드의 다른 이름일 뿐이라 두 객체의 설정은 똑같습니다.
+# 지금의 이름은 `api_key`, `base_url`입니다. 같은 필드의 다른 이름일 뿐이라, 두 객체의 주소와 토큰 한도를 나란히
+# 찍어 보면 똑같습니다.
 # %% [markdown] en
-# Today's names are `api_key` and `base_url`. They are aliases of the same fields, so both objects are configured alike.
+# Today's names are `api_key` and `base_url`. They are aliases of the same fields: printed side by side, the two
+# objects' URL and token limit are the same.
 # %%
 chat_today = ChatOpenAI(
     model=server.model,
@@ -120,7 +131,7 @@ chat_today = ChatOpenAI(
     timeout=30,
     max_retries=1,
 )
-chat_today.openai_api_base == chat.openai_api_base, chat_today.max_tokens == chat.max_tokens
+(chat.openai_api_base, chat.max_tokens), (chat_today.openai_api_base, chat_today.max_tokens)
 # %% [markdown] ko
 # ## 3. 시스템 메시지 + 사용자 메시지
 # 시스템 메시지로 역할(영어→이탈리아어 번역가)을 정하고, 사용자 메시지로 번역할 문장을 보냅니다.
@@ -165,7 +176,7 @@ reply.response_metadata["finish_reason"]
 reply.usage_metadata
 # %% [markdown] ko
 # `AIMessage` 전체를 한 번 봅시다. 문서가 보여 준 `AIMessage(content=..., additional_kwargs={}, example=False)`와
-# 달리, 오늘의 메시지에는 `example`이 없고 `response_metadata`(서버의 응답 id, 모델 이름, 종료 이유),
+# 달리, 지금의 메시지에는 `example`이 없고 `response_metadata`(서버의 응답 id, 모델 이름, 종료 이유),
 # `usage_metadata`, 그리고 실행마다 바뀌는 `id`(`lc_run--...`)가 있습니다.
 # %% [markdown] en
 # The whole `AIMessage`, once. Unlike the document's `AIMessage(content=..., additional_kwargs={}, example=False)`,
@@ -214,8 +225,8 @@ templated_reply = chat.invoke(prompt_value.to_messages())
 templated_reply.content, templated_reply.response_metadata["finish_reason"]
 # %% [markdown] ko
 # ## 5. 한 걸음 더: 템플릿과 모델을 잇기
-# 오늘의 LangChain에서는 `format_prompt(...).to_messages()`를 직접 부르지 않고 템플릿과 모델을 `|`로 이어
-# *체인*을 만듭니다. 체인의 `invoke`는 빈칸 값을 담은 사전을 받습니다. 이번에는 토큰을 넉넉히 줍니다.
+# 지금의 LangChain에서는 `format_prompt(...).to_messages()`를 직접 부르지 않고 템플릿과 모델을 `|`로 이어
+# *체인*을 만듭니다. 체인의 `invoke`는 빈칸 값을 담은 딕셔너리를 받습니다. 이번에는 토큰을 넉넉히 줍니다.
 #
 # 앞으로의 노트북은 `ChatOpenAI(...)`를 직접 만들지 않고 `helpers.chat_model(server, ...)`를 씁니다. 이 셀에서
 # 손으로 넣은 주소, 모델, 키, `timeout`, `max_retries`를 대신 넣어 주는 작은 함수입니다.
@@ -235,7 +246,7 @@ answer = translator.invoke(
 )
 answer.content, answer.response_metadata["finish_reason"]
 # %% [markdown] ko
-# 저장된 출력은 진짜 vLLM(CPU 빌드)이 SmolLM2-135M으로 답한 것을 녹음해 재생한 것입니다. 1억 3,500만
+# 저장된 출력은 진짜 vLLM(CPU 빌드)이 SmolLM2-135M으로 답한 것을 기록해 재생한 것입니다. 1억 3,500만
 # 파라미터짜리 아주 작은 모델이라 번역이 틀립니다: "Il profilo di programmazione"는 "프로그래밍 프로필"이라는
 # 뜻입니다. GPU에서 더 큰 모델(예: Qwen2.5-1.5B-Instruct)을 띄우면 "Amo programmare." 같은 답을 받을 것입니다.
 # 코드는 그대로이고 `BASE_URL`만 바꾸면 됩니다.
@@ -265,14 +276,14 @@ answer.content, answer.response_metadata["finish_reason"]
 # 각 셀의 `...`를 답으로 바꾸고 실행하세요. `check`가 답을 검사해 ✓(정답) 또는 ✗(아직)와 힌트를 보여 줍니다.
 # 풀이는 `solutions/01_vllm_chat.ipynb`에 있습니다.
 #
-# **1.** 영어를 프랑스어로 옮기는 번역가 역할의 시스템 메시지와, "Good morning"을 번역해 달라는 사용자 메시지를
+# **01.1** 영어를 프랑스어로 옮기는 번역가 역할의 시스템 메시지와, "Good morning"을 번역해 달라는 사용자 메시지를
 # 담은 목록 `messages_fr`를 만드세요.
 # %% [markdown] en
 # ## Exercises
 # Replace the `...` in each cell with your answer and run it. `check` tests the answer and shows ✓ (correct) or
 # ✗ (not yet) with a hint. Worked solutions: `solutions/01_vllm_chat.ipynb`.
 #
-# **1.** Build `messages_fr`: a system message that makes the model an English-to-French translator, and a human
+# **01.1** Build `messages_fr`: a system message that makes the model an English-to-French translator, and a human
 # message asking it to translate "Good morning".
 # %%
 from helpers.exercises import check
@@ -280,18 +291,18 @@ from helpers.exercises import check
 messages_fr = ...  # a list: [SystemMessage(...), HumanMessage(...)]
 check("01.1", messages_fr)
 # %% [markdown] ko
-# **2.** 4절의 `chat_prompt`로 영어를 한국어로 옮기는 요청의 메시지 목록을 만드세요. 문장은 "Thank you"입니다.
+# **01.2** 4절의 `chat_prompt`로 영어를 한국어로 옮기는 요청의 메시지 목록을 만드세요. 문장은 "Thank you"입니다.
 # %% [markdown] en
-# **2.** Use step 4's `chat_prompt` to build the message list of a request that translates "Thank you" from English
+# **01.2** Use step 4's `chat_prompt` to build the message list of a request that translates "Thank you" from English
 # to Korean.
 # %%
 korean_messages = ...  # hint: chat_prompt.format_prompt(...).to_messages()
 check("01.2", korean_messages)
 # %% [markdown] ko
-# **3.** 문서의 `chat(messages)`를 오늘의 LangChain에 맞게 고쳐, 모델과 메시지를 받아 답의 *글자*(문자열)를
+# **01.3** 문서의 `chat(messages)`를 지금의 LangChain에 맞게 고쳐, 모델과 메시지를 받아 답의 *글자*(문자열)를
 # 돌려주는 함수 `ask(chat, messages)`를 쓰세요.
 # %% [markdown] en
-# **3.** Fix the document's `chat(messages)` for today's LangChain: write `ask(chat, messages)`, which returns the
+# **01.3** Fix the document's `chat(messages)` for today's LangChain: write `ask(chat, messages)`, which returns the
 # *text* of the answer (a string).
 # %%
 def ask(chat, messages):
@@ -300,10 +311,10 @@ def ask(chat, messages):
 
 check("01.3", ask)
 # %% [markdown] ko
-# **4.** `chat_model`로 이 서버에 연결된 모델을 만들되, 답을 최대 20토큰으로 제한하고 10초 안에 답이 없으면
+# **01.4** `chat_model`로 이 서버에 연결된 모델을 만들되, 답을 최대 20토큰으로 제한하고 10초 안에 답이 없으면
 # 포기하게 하세요.
 # %% [markdown] en
-# **4.** Use `chat_model` to build a model for this server whose answers stop at 20 tokens and which gives up after
+# **01.4** Use `chat_model` to build a model for this server whose answers stop at 20 tokens and which gives up after
 # 10 seconds without an answer.
 # %%
 short_chat = ...  # chat_model(server, ...)

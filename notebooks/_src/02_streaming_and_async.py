@@ -17,7 +17,7 @@
 # - `stream`으로 답을 조각(`AIMessageChunk`) 단위로 받고, 조각들을 하나의 메시지로 합치는 방법
 # - 스트리밍에서 `usage_metadata`가 비어 있는 이유와 `stream_usage=True`로 되살리는 방법
 # - 첫 토큰까지의 시간(TTFT)과 전체 시간을 재는 방법
-# - `astream`, `ainvoke`, `asyncio.gather`로 여러 요청을 동시에 흘려받는 방법 (노트북에서는 `await`를 바로 씁니다)
+# - `astream`, `ainvoke`, `asyncio.gather`로 여러 요청을 동시에 스트리밍하는 방법 (노트북에서는 `await`를 바로 씁니다)
 # %% [markdown] en
 # ## What you will learn
 # - How `stream` hands out an answer in pieces (`AIMessageChunk`) and how to merge the pieces into one message
@@ -38,6 +38,7 @@
 BASE_URL = None  # your vLLM server, e.g. "http://HOST:PORT/v1"; None: VLLM_BASE_URL, else the embedded mock
 MODEL = None  # None: VLLM_MODEL, else the first model the server serves
 # %%
+%load_ext helpers.tracebacks
 from helpers import chat_model, ensure_server
 
 server = ensure_server(BASE_URL, MODEL)
@@ -67,9 +68,15 @@ for chunk in chat.stream(question):
 # %% tags=["lax-on-real"]
 chunks = list(chat.stream(question))
 merged = sum(chunks[1:], chunks[0])
-type(chunks[0]).__name__, len(chunks) > 1, merged.response_metadata["finish_reason"]
+type(chunks[0]).__name__, len(chunks), merged.response_metadata["finish_reason"]
+# %% [markdown] ko
+# 합친 메시지의 내용과 `invoke`의 답을 나란히 찍어 보면 같습니다.
+# %% [markdown] en
+# Printed one above the other, the merged content and the answer from `invoke` are the same.
 # %% tags=["lax-on-real"]
-merged.content == chat.invoke(question).content
+answer = chat.invoke(question)
+print(merged.content)
+print(answer.content)
 # %% [markdown] ko
 # ## 2. 스트리밍과 토큰 사용량
 # `invoke`의 답에는 `usage_metadata`(입력·출력 토큰 수)가 있었습니다. 스트리밍해서 합친 메시지는 어떨까요?
@@ -77,7 +84,7 @@ merged.content == chat.invoke(question).content
 # ## 2. Token usage when streaming
 # The answer from `invoke` carried `usage_metadata` (input and output token counts). What about the merged stream?
 # %%
-merged.usage_metadata is None
+print(merged.usage_metadata)
 # %% [markdown] ko
 # 비어 있습니다. 이유는 요청 본문에 있습니다. vLLM은 요청에 `"stream_options": {"include_usage": true}`가 있을 때만
 # 스트림 끝에 사용량을 담은 조각을 하나 더 보냅니다. 그런데 `ChatOpenAI`는 `base_url`을 지정하면(= OpenAI가 아닌
@@ -119,30 +126,41 @@ merged.usage_metadata
 [(c.content, c.usage_metadata is not None) for c in chunks[-3:]]
 # %% [markdown] ko
 # ## 3. 첫 토큰까지의 시간(TTFT)
-# 스트리밍의 이점은 시간으로 보입니다. `helpers.timing.time_stream`은 요청을 보낸 순간부터 글자가 든 첫 조각이
-# 올 때까지(TTFT), 그리고 스트림이 끝날 때까지(total)를 잽니다. 시간은 실행할 때마다 달라지므로 이 셀의 출력은
-# 테스트에서 비교하지 않고(`NBVAL_IGNORE_OUTPUT`), 다음 셀에서 값의 *모양*만 확인합니다.
+# 스트리밍의 이점은 시간으로 보입니다. 요청을 보내기 직전에 시계를 켜고, 글자가 든 첫 조각이 올 때(TTFT)와
+# 스트림이 끝날 때(total)의 시각을 적으면 됩니다. 시간은 실행할 때마다 조금씩 달라집니다.
 #
 # 참고로 이 키트의 CPU 실험 환경(코어 2개, vLLM 0.32 CPU 빌드, SmolLM2-135M)에서 바로 이 질문을 다섯 번 재 보니,
 # 답(26조각)의 TTFT는 50~120밀리초, 전체는 0.9~1.1초였습니다. 첫 글자는 전체 시간의 10분의 1도 안 되어 나타난
 # 셈입니다. 모의 서버는 기다림 없이 답하므로 여기서는 두 값 모두 아주 작습니다.
 # %% [markdown] en
 # ## 3. Time to first token (TTFT)
-# The benefit of streaming shows in time. `helpers.timing.time_stream` measures from sending the request to the first
-# chunk with text (TTFT) and to the end of the stream (total). Timings change on every run, so tests do not compare
-# this cell's output (`NBVAL_IGNORE_OUTPUT`); the next cell checks only the *shape* of the values.
+# The benefit of streaming shows in time: start a clock just before the request goes out, and note when the first
+# chunk with text arrives (TTFT) and when the stream ends (total). Timings vary a little from run to run.
 #
 # For reference: on this kit's CPU test box (2 cores, vLLM 0.32 CPU build, SmolLM2-135M), five runs of this very
 # question gave a TTFT of 50-120 ms and a total of 0.9-1.1 s for the 26-chunk answer, so the first words showed up
 # in under a tenth of the total time. The mock answers without waiting, so both values are tiny here.
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
+import time
+
+start = time.perf_counter()
+ttft = None
+for chunk in chat.stream(question):
+    if ttft is None and chunk.content:
+        ttft = time.perf_counter() - start
+total = time.perf_counter() - start
+f"TTFT {ttft * 1000:.1f} ms, total {total * 1000:.1f} ms"
+# %% [markdown] ko
+# 이 반복문은 자주 쓰게 되므로 `helpers.timing.time_stream`으로 묶어 두었습니다. 하는 일은 위 셀과 같고, 글자가 든
+# 조각 수와 답 전체도 함께 돌려줍니다.
+# %% [markdown] en
+# You will want this loop often, so `helpers.timing.time_stream` wraps it: the same loop as above, which also
+# returns the number of chunks with text and the whole answer.
+# %% tags=["nbval-ignore-output"]
 from helpers.timing import time_stream
 
 timing = time_stream(chat, question)
 timing
-# %% tags=["lax-on-real"]
-0 < timing.ttft_s <= timing.total_s, timing.chunks > 1, timing.text == merged.content
 # %% [markdown] ko
 # 사람이 체감하는 기다림은 TTFT이고, `invoke`를 쓰면 기다림은 total 전체가 됩니다. 답이 길수록 둘의 차이는 커집니다.
 # %% [markdown] en
@@ -162,10 +180,10 @@ timing
 pieces = []
 async for chunk in chat.astream(question):
     pieces.append(chunk.content)
-"".join(pieces) == merged.content, len(pieces) > 1
-# %%
-reply = await chat.ainvoke("Say hello in Korean.")
-reply.response_metadata["finish_reason"] in ("stop", "length")
+len(pieces), "".join(pieces)
+# %% tags=["lax-on-real"]
+reply = await chat.ainvoke("Hi!")
+reply.content, reply.response_metadata["finish_reason"]
 # %% [markdown] ko
 # 비동기의 진짜 쓸모는 기다리는 동안 다른 일을 하는 것입니다. `asyncio.gather`로 세 질문을 한꺼번에 보내면, 세
 # 스트림이 동시에 흐릅니다. 서버(vLLM)는 이 요청들을 한 배치로 묶어 계산합니다. 이것이 03 노트북의 주제입니다.
@@ -174,14 +192,14 @@ reply.response_metadata["finish_reason"] in ("stop", "length")
 # The real use of async is doing other work while waiting. `asyncio.gather` sends three questions at once and
 # the three streams flow side by side; the server (vLLM) computes them together in one batch, which is the topic of
 # notebook 03. `atime_stream` is the async twin of `time_stream`.
-# %%
+# %% tags=["lax-on-real"]
 import asyncio
 
 from helpers.timing import atime_stream
 
 questions = ["Name a fruit.", "Name a color.", "Name a planet."]
 timings = await asyncio.gather(*(atime_stream(chat, q) for q in questions))
-[t.chunks > 0 and t.ttft_s <= t.total_s for t in timings]
+[(q, t.chunks) for q, t in zip(questions, timings)]
 # %% [markdown] ko
 # ## 정리
 # - `chat.stream(x)`는 `AIMessageChunk`를 하나씩 내놓습니다. 조각은 `+`로 합치고, `finish_reason`은 합친 메시지에서 읽습니다.

@@ -43,6 +43,7 @@
 BASE_URL = None  # your vLLM server, e.g. "http://HOST:PORT/v1"; None: VLLM_BASE_URL, else the embedded mock
 MODEL = None  # None: VLLM_MODEL, else the first model the server serves
 # %%
+%load_ext helpers.tracebacks
 from helpers import chat_model, ensure_server
 
 server = ensure_server(BASE_URL, MODEL)
@@ -197,29 +198,30 @@ final.content, final.response_metadata["finish_reason"]
 # 도구를 잘 부르려면 모델이 그렇게 훈련되어 있어야 합니다. 이 키트의 실제 CPU 서버(SmolLM2-135M)에서는 `"auto"`일 때
 # 모델이 도구를 무시하고 글로 답했고, `"required"`나 도구 이름으로 강제하면 인자 자리에 객체 대신 JSON 문자열
 # (예: `"mallo"`)을 채웠습니다. 그러면 `ChatOpenAI`는 `AIMessage`를 만들다가 pydantic `ValidationError`를 냅니다.
-# 그래서 위의 셀 몇 개는 실제 서버로 테스트할 때 건너뜁니다(`skip-on-real` 태그). 도구 호출을 쓰려면 Qwen2.5-Instruct,
-# Llama 3.1, Hermes처럼 도구 호출을 배운 모델과 그 모델에 맞는 `--tool-call-parser`를 쓰세요.
+# 위의 강제 호출 셀들이 보여 주는 도구 호출 모양은 이 모의 서버의 것이고, 135M 모델로는 재현되지 않습니다.
+# 도구 호출을 쓰려면 Qwen2.5-Instruct, Llama 3.1, Hermes처럼 도구 호출을 배운 모델과 그 모델에 맞는
+# `--tool-call-parser`를 쓰세요.
 # %% [markdown] en
 # ### Small models and tool calls
 # Calling tools well is something a model must be trained for. On this kit's real CPU server (SmolLM2-135M), under
 # `"auto"` the model ignored the tools and answered in prose, and when forced with `"required"` or a tool name it filled
 # the arguments with a JSON string (such as `"mallo"`) instead of an object, so `ChatOpenAI` raised a pydantic
-# `ValidationError` while building the `AIMessage`. That is why a few cells above are skipped when the notebooks are
-# tested against the real server (the `skip-on-real` tag). For tool calling, use a model trained for it (Qwen2.5-Instruct,
-# Llama 3.1, Hermes) with its matching `--tool-call-parser`.
+# `ValidationError` while building the `AIMessage`. The forced calls shown above are this mock's; the 135M model does not
+# reproduce them. For tool calling, use a model trained for it (Qwen2.5-Instruct, Llama 3.1, Hermes) with its matching
+# `--tool-call-parser`.
 # %% [markdown] ko
 # ## 4. 서버에 도구 호출 플래그가 없으면
 # vLLM을 플래그 없이 띄웠을 때 어떻게 되는지 봅시다. 모의 서버를 하나 더, 이번에는
-# `--enable-auto-tool-choice`/`--tool-call-parser` 없이 띄웁니다 (`MockSettings`의 기본값이 플래그 없는 `vllm serve`와
-# 같습니다).
+# `--enable-auto-tool-choice`/`--tool-call-parser` 없이 띄웁니다 (`start_mock(tool_calling=False)`가 플래그 없는
+# `vllm serve`와 같습니다).
 # %% [markdown] en
 # ## 4. When the server lacks the tool-calling flags
 # What happens with a vLLM started without the flags? We start a second mock, this time without
-# `--enable-auto-tool-choice` / `--tool-call-parser` (`MockSettings`' defaults match a `vllm serve` without flags).
+# `--enable-auto-tool-choice` / `--tool-call-parser` (`start_mock(tool_calling=False)` is a `vllm serve` without them).
 # %%
-from helpers.mock import MockSettings, start_in_thread
+from helpers import start_mock
 
-plain = start_in_thread(MockSettings())
+plain = start_mock(tool_calling=False)
 plain_server = ensure_server(plain.url)
 plain_server.model
 # %% [markdown] ko

@@ -3,7 +3,7 @@
 # > 원문 문서의 번역 프롬프트를 다시 쓸 수 있는 체인으로 만들고, 앞의 말을 기억하는 여러 턴 대화를 만듭니다.
 #
 # 원문 문서는 프롬프트를 채우고(`format_prompt`), 메시지로 바꾸고(`to_messages`), 모델을 부르는 일을 따로따로
-# 했습니다. 오늘의 LangChain에서는 이 단계들을 `|`로 이어 하나의 *체인*으로 만듭니다. 체인도 모델처럼 `invoke`,
+# 했습니다. 지금의 LangChain에서는 이 단계들을 `|`로 이어 하나의 *체인*으로 만듭니다. 체인도 모델처럼 `invoke`,
 # `stream`, `batch`를 가집니다.
 # %% [markdown] en
 # # Chains and conversation: joining prompt, model and parser
@@ -15,8 +15,8 @@
 # `batch` just like a model.
 # %% [markdown] ko
 # ## 이번에 배울 것
-# - `prompt | chat | StrOutputParser()`: 사전을 넣으면 문자열이 나오는 체인
-# - 문서의 번역 프롬프트를 언어를 바꿔 끼울 수 있는 작은 체인 공장(`helpers.chains.translator`)으로 일반화하기
+# - `prompt | chat | StrOutputParser()`: 딕셔너리를 넣으면 문자열이 나오는 체인
+# - 문서의 번역 프롬프트를 언어를 바꿔 끼울 수 있는 작은 팩토리 함수(`helpers.chains.translator`)로 일반화하기
 # - `batch`로 여러 입력을 한 번에 처리하기
 # - 대화 기록(history)을 메시지 리스트로 들고 다니며 여러 턴 대화하기, 그리고 `MessagesPlaceholder`
 # %% [markdown] en
@@ -38,6 +38,7 @@
 BASE_URL = None  # your vLLM server, e.g. "http://HOST:PORT/v1"; None: VLLM_BASE_URL, else the embedded mock
 MODEL = None  # None: VLLM_MODEL, else the first model the server serves
 # %%
+%load_ext helpers.tracebacks
 from helpers import chat_model, ensure_server
 
 server = ensure_server(BASE_URL, MODEL)
@@ -62,7 +63,7 @@ prompt = ChatPromptTemplate(
 prompt.input_variables
 # %% [markdown] ko
 # `prompt | chat`의 결과는 `AIMessage`입니다. 끝에 `StrOutputParser()`를 이으면 메시지에서 `.content` 문자열만
-# 꺼내 줍니다. 체인의 각 단계는 앞 단계의 출력을 입력으로 받습니다: 사전 → 메시지 목록 → `AIMessage` → 문자열.
+# 꺼내 줍니다. 체인의 각 단계는 앞 단계의 출력을 입력으로 받습니다: 딕셔너리 → 메시지 목록 → `AIMessage` → 문자열.
 # %% [markdown] en
 # `prompt | chat` returns an `AIMessage`. Adding `StrOutputParser()` at the end takes just the `.content` string out of
 # it. Each step takes the previous step's output: dict → messages → `AIMessage` → string.
@@ -83,7 +84,7 @@ chain.invoke({"input_language": "English", "output_language": "Italian", "text":
 # %%
 prompt.invoke({"input_language": "English", "output_language": "Italian", "text": "I love programming."}).to_messages()
 # %% [markdown] ko
-# ## 2. 다시 쓰는 번역 체인
+# ## 2. 재사용할 수 있는 번역 체인
 # 언어가 고정된 번역기를 자주 만든다면 함수로 묶어 둡시다. `helpers.chains.translator(chat, "English", "Korean")`은
 # 위와 같은 프롬프트에 두 언어를 미리 채워 넣고(`prompt.partial`) `| chat | StrOutputParser()`를 붙인 체인을
 # 돌려줍니다. 이제 입력은 `{"text": ...}` 하나입니다.
@@ -100,7 +101,7 @@ to_korean.get_input_schema().model_json_schema()["required"]
 # %% tags=["lax-on-real"]
 to_korean.invoke({"text": "I love programming."})
 # %% [markdown] ko
-# 언어를 비워 두면 호출할 때 정합니다. 같은 공장에서 여러 번역기를 만들 수 있습니다.
+# 언어를 비워 두면 호출할 때 정합니다. 팩토리 함수 하나로 여러 번역기를 만들 수 있습니다.
 # %% [markdown] en
 # Leave the languages out and they are chosen per call; one factory makes any translator.
 # %% tags=["lax-on-real"]
@@ -173,9 +174,9 @@ past = history[1:3]
 tutor.invoke({"history": past, "question": "Give me one more fact."})
 # %% [markdown] ko
 # ## 정리
-# - `prompt | chat | StrOutputParser()`는 사전을 받아 문자열을 돌려주는 체인입니다. 체인도 `invoke`/`stream`/`batch`를 가집니다.
+# - `prompt | chat | StrOutputParser()`는 딕셔너리를 받아 문자열을 돌려주는 체인입니다. 체인도 `invoke`/`stream`/`batch`를 가집니다.
 # - 체인의 앞부분만 `invoke`하면 중간 결과(예: 모델이 받을 메시지)를 볼 수 있습니다.
-# - `prompt.partial(...)`로 일부 변수를 고정하면 다시 쓰기 좋은 체인 공장을 만들 수 있습니다 (`helpers.chains.translator`).
+# - `prompt.partial(...)`로 일부 변수를 고정하면 재사용할 수 있는 체인 팩토리 함수를 만들 수 있습니다 (`helpers.chains.translator`).
 # - 대화 "기억"은 메시지 리스트를 매번 다시 보내는 것입니다. `MessagesPlaceholder`로 템플릿 안에 기록 자리를 만듭니다.
 # %% [markdown] en
 # ## Recap

@@ -165,7 +165,7 @@ def test_every_exercise_has_right_and_wrong_cases():
 def test_right_answer_passes(exercise_id):
     result = check(exercise_id, RIGHT[exercise_id]())
     assert result.ok, repr(result)
-    assert repr(result).startswith(f"✓ {exercise_id} correct")
+    assert repr(result).startswith(f"✓ {exercise_id} correct.")
 
 
 @pytest.mark.parametrize("exercise_id,index", [(k, i) for k, v in sorted(WRONG.items()) for i in range(len(v))])
@@ -173,10 +173,21 @@ def test_wrong_answer_fails_with_hint(exercise_id, index):
     result = check(exercise_id, WRONG[exercise_id][index]())
     assert isinstance(result, Result)
     assert not result.ok
-    text = repr(result)
-    assert text.startswith(f"✗ {exercise_id} not yet")
-    assert "ko: " in text and "en: " in text
     assert result.en.strip() and result.ko.strip()
+    assert repr(result) == f"✗ {exercise_id} not yet. {result.en}"  # the English edition: English only
+
+
+@pytest.mark.parametrize("exercise_id", sorted(EXERCISES))
+def test_feedback_is_in_the_notebooks_language_only(exercise_id, monkeypatch, tmp_path):
+    wrong, right = check(exercise_id, WRONG[exercise_id][0]()), check(exercise_id, RIGHT[exercise_id]())
+    korean = tmp_path / "notebooks" / "ko" / "solutions"
+    korean.mkdir(parents=True)
+    monkeypatch.delenv("KIT_LANG", raising=False)
+    monkeypatch.chdir(korean)  # a Korean notebook's kernel runs in notebooks/ko/ (or below)
+    assert repr(wrong) == f"✗ {exercise_id} 아직입니다. {wrong.ko}" and wrong.en not in repr(wrong)
+    assert repr(right) == f"✓ {exercise_id} 정답입니다. {right.ko}" and right.en not in repr(right)
+    monkeypatch.setenv("KIT_LANG", "en")
+    assert repr(wrong) == f"✗ {exercise_id} not yet. {wrong.en}" and wrong.ko not in repr(wrong)
 
 
 @pytest.mark.parametrize("unfinished", [..., None])

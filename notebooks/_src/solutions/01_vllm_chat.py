@@ -8,6 +8,7 @@
 BASE_URL = None  # e.g. "http://localhost:8000/v1"; None: VLLM_BASE_URL, else the embedded mock
 MODEL = None  # None: VLLM_MODEL, else the first served model
 # %%
+%load_ext helpers.tracebacks
 from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_core.prompts.chat import (
     ChatPromptTemplate,
@@ -20,9 +21,9 @@ from helpers.exercises import check
 
 server = ensure_server(BASE_URL, MODEL)
 # %% [markdown] ko
-# **1.** 역할은 시스템 메시지에, 번역할 문장은 사용자 메시지에 담습니다.
+# **01.1** 역할은 시스템 메시지에, 번역할 문장은 사용자 메시지에 담습니다.
 # %% [markdown] en
-# **1.** The role goes in the system message, the sentence in the human message.
+# **01.1** The role goes in the system message, the sentence in the human message.
 # %%
 messages_fr = [
     SystemMessage(content="You are a helpful assistant that translates English to French."),
@@ -30,9 +31,9 @@ messages_fr = [
 ]
 check("01.1", messages_fr)
 # %% [markdown] ko
-# **2.** 노트북 4절과 같은 템플릿을 만들고 빈칸 세 개를 채웁니다.
+# **01.2** 노트북 4절과 같은 템플릿을 만들고 빈칸 세 개를 채웁니다.
 # %% [markdown] en
-# **2.** The same template as step 4 of the notebook, with its three blanks filled.
+# **01.2** The same template as step 4 of the notebook, with its three blanks filled.
 # %%
 chat_prompt = ChatPromptTemplate.from_messages([
     SystemMessagePromptTemplate.from_template(
@@ -45,9 +46,9 @@ korean_messages = chat_prompt.format_prompt(
 ).to_messages()
 check("01.2", korean_messages)
 # %% [markdown] ko
-# **3.** 모델을 함수처럼 부르지 않고 `invoke`를 부른 뒤, `AIMessage`의 `.content`를 돌려줍니다.
+# **01.3** 모델을 함수처럼 부르지 않고 `invoke`를 부른 뒤, `AIMessage`의 `.content`를 돌려줍니다.
 # %% [markdown] en
-# **3.** Call `invoke` instead of calling the model, then return the `AIMessage`'s `.content`.
+# **01.3** Call `invoke` instead of calling the model, then return the `AIMessage`'s `.content`.
 # %%
 def ask(chat, messages):
     return chat.invoke(messages).content
@@ -55,9 +56,9 @@ def ask(chat, messages):
 
 check("01.3", ask)
 # %% [markdown] ko
-# **4.** `max_tokens`와 `timeout`은 `chat_model`의 키워드로 넘기면 기본값을 덮어씁니다.
+# **01.4** `max_tokens`와 `timeout`은 `chat_model`의 키워드로 넘기면 기본값을 덮어씁니다.
 # %% [markdown] en
-# **4.** `max_tokens` and `timeout` passed to `chat_model` override its defaults.
+# **01.4** `max_tokens` and `timeout` passed to `chat_model` override its defaults.
 # %%
 short_chat = chat_model(server, max_tokens=20, timeout=10)
 check("01.4", short_chat)

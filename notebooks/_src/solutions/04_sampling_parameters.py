@@ -8,6 +8,7 @@
 BASE_URL = None  # your vLLM server, e.g. "http://HOST:PORT/v1"; None: VLLM_BASE_URL, else the embedded mock
 MODEL = None  # None: VLLM_MODEL, else the first model the server serves
 # %%
+%load_ext helpers.tracebacks
 from helpers import chat_model, ensure_server
 from helpers.exercises import check
 
