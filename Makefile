@@ -12,14 +12,18 @@ TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 REAL_VENV  ?= .venv-real
 REAL_PY    := $(REAL_VENV)/bin/python
 REAL_STAMP := $(REAL_VENV)/.installed-stamp
+BROWSER_STAMP := $(VENV)/.browser-stamp
+# `make test-browser BROWSER_NOTEBOOKS="ko/01 en/07"` checks only those (prefixes under notebooks/).
+BROWSER_NOTEBOOKS ?=
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 
-.PHONY: run test test-real lab notebooks record fidelity bench clean help
+.PHONY: run test test-browser test-real lab notebooks record fidelity bench clean help
 
 help:
 	@echo "make run        execute every notebook (embedded mock, or VLLM_BASE_URL) -> build/run/"
 	@echo "make test       unit + contract tests and strict nbval on every notebook, against the mock"
+	@echo "make test-browser  every lesson run in JupyterLab in a real browser (Chromium) -> build/browser/"
 	@echo "make test-real  the same against real vLLM (CPU build + SmolLM2, built offline)"
 	@echo "make lab        open the course in JupyterLab"
 	@echo "make notebooks  regenerate notebooks/{ko,en} from notebooks/_src and refresh stored outputs"
@@ -37,6 +41,18 @@ run: $(STAMP)
 # The real lane runs sequentially: concurrent requests change vLLM's batches, and so its greedy text.
 test: $(STAMP)
 	$(PY) -m pytest tests notebooks $(NBVAL) -n auto --dist loadscope -q
+
+# The lesson walkthrough in a real browser: JupyterLab on loopback, every lesson notebook (ko + en) opened in
+# headless Chromium and run from the Run menu, checked; screenshots and JupyterLab's log in build/browser/.
+# Chromium and a Korean font come from the system (installed with apt-get when missing and root), Playwright
+# from the `browser` extra.
+$(BROWSER_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[browser]'
+	touch $(BROWSER_STAMP)
+
+test-browser: $(BROWSER_STAMP)
+	bash tests/browser/ensure_chromium.sh
+	$(PY) tests/browser/walkthrough.py $(BROWSER_NOTEBOOKS)
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/
