@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-SCRIPTS = ["mock_server", "client_overhead", "real_vllm", "suite_time"]
+SCRIPTS = ["mock_server", "client_overhead", "real_vllm", "paced_mock", "suite_time"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         "client_overhead": ["--calls", "50", "--warmup", "5"] if args.quick else [],
         "real_vllm": ["--concurrency", "1", "16", "--sequential-requests", "2", "--max-tokens", "8"]
         if args.quick else [],
+        "paced_mock": ["--concurrency", "1", "16", "--scale", "0.25"] if args.quick else [],
         "suite_time": [],
     }
     out = Path(tempfile.mkdtemp(prefix="kit-bench-"))
@@ -67,6 +68,11 @@ def main(argv: list[str] | None = None) -> int:
         print("real vLLM:")
         for r in data["real_vllm"]["levels"]:
             print(f"  c={r['concurrency']:<3} {r['tokens_per_s']:7.1f} tokens/s  x{r['speedup']:.1f}")
+    if "paced_mock" in data:
+        p = data["paced_mock"]
+        levels = p["paced"]["levels"]
+        rates = ", ".join(f"c={r['concurrency']} {r['tokens_per_s']:.1f}" for r in levels)
+        print(f"paced mock ({p['profile']}, scale {p['scale']:g}): {rates} tokens/s, climb x{p['paced_climb']:.1f}")
     if "suite_time" in data:
         s = data["suite_time"]
         print(f"mock-lane suite: {s['wall_s']:.1f} s ({s['summary']})")

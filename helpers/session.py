@@ -32,13 +32,16 @@ def start_kit_mock():
     return start_in_thread(kit_mock_settings())
 
 
-def start_mock(*, tool_calling: bool = True, api_key: str | None = None, first_token_delay: float = 0.0):
+def start_mock(*, tool_calling: bool = True, api_key: str | None = None, first_token_delay: float = 0.0,
+               pacing: str | None = None):
     """Start one more mock vLLM server in this process, shaped like a vLLM started with matching flags.
 
     ``tool_calling=False``: a ``vllm serve`` without ``--enable-auto-tool-choice --tool-call-parser``.
     ``api_key``: ``--api-key KEY`` (every ``/v1`` request must carry it). ``first_token_delay``: seconds
-    before the first token, as on an overloaded server. Returns a handle with ``.url`` (no ``/v1``),
-    ``.base_url`` and ``.stop()``; it also stops with the kernel.
+    before the first token, as on an overloaded server. ``pacing``: a profile name from
+    ``helpers.mock.pacing.PROFILES`` (e.g. ``"vllm-0.32-cpu-smollm2-135m"``): answer at that measured real
+    server's speed, tokens arriving over time and concurrent requests batched; None (default): instant.
+    Returns a handle with ``.url`` (no ``/v1``), ``.base_url`` and ``.stop()``; it also stops with the kernel.
     """
     from helpers.mock import MockSettings, start_in_thread
 
@@ -47,6 +50,7 @@ def start_mock(*, tool_calling: bool = True, api_key: str | None = None, first_t
         tool_call_parser="hermes" if tool_calling else None,
         api_keys=[api_key] if api_key else [],
         latency_first_token=first_token_delay,
+        pacing=pacing,
     )
     return start_in_thread(settings)
 

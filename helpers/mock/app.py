@@ -22,6 +22,7 @@ from .fastpath import ChatFastPath
 from .jsonutil import dumps
 from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from .metrics import MockMetrics
+from .pacing import Pacer
 from .replay import ReplayStore, load_store
 from .schemas import DetokenizeSchema, TokenizeChatSchema, TokenizeCompletionSchema
 from .settings import MockSettings
@@ -73,6 +74,8 @@ class MockServer:
         self.planner = Planner(settings, store)
         self.metrics = MockMetrics(settings.model_name, settings.max_model_len)
         self.fingerprint = fingerprint_for(settings)
+        profile = settings.pacing_profile
+        self.pacer = Pacer(profile) if profile is not None else None  # None: instant (the default)
 
     # --- plain routes ------------------------------------------------------------------------
     async def health(self, request: Request) -> Response:
@@ -121,13 +124,17 @@ class MockServer:
             self.metrics.record_request(prompt_tokens=plan.prompt_tokens, choices=plan.choices, n=plan.n,
                                         max_tokens=plan.budget, started=started)
 
+        pace = None
+        if self.pacer is not None:
+            pace = self.pacer.generation(len(plan.choices), plan.prompt_tokens,
+                                         s.latency_first_token, s.latency_per_token)
         if plan.stream:
             common = dict(request_id=plan.request_id, created=plan.created, model=plan.model, choices=plan.choices,
                           prompt_tokens=plan.prompt_tokens, include_usage=plan.include_usage,
                           continuous_usage=plan.continuous_usage, fingerprint=self.fingerprint,
                           echo_prefix=plan.echo_prefix, stops=plan.stops, include_stop=plan.include_stop,
-                          first_token_delay=s.latency_first_token,
-                          token_delay=s.latency_per_token, on_done=done)
+                          first_token_delay=0.0 if pace else s.latency_first_token,
+                          token_delay=0.0 if pace else s.latency_per_token, pace=pace, on_done=done)
             if chat:
                 events = streaming.chat_events(role=plan.role, top_logprobs=plan.top_logprobs,
                                                tool_mode=plan.tool_mode, parser_active=bool(s.tool_call_parser),
@@ -136,7 +143,10 @@ class MockServer:
                 events = streaming.completion_events(logprobs=plan.top_logprobs, **common)
             return StreamingResponse(events, media_type="text/event-stream")
 
-        await self._simulate_latency(plan)
+        if pace is not None:
+            await self._pace(plan, pace)
+        else:
+            await self._simulate_latency(plan)
         if chat:
             body = bodies.chat_completion(request_id=plan.request_id, created=plan.created, model=plan.model,
                                           choices=plan.choices, prompt_tokens=plan.prompt_tokens,
@@ -149,6 +159,14 @@ class MockServer:
                                      echo_prefix=plan.echo_prefix)
         done()
         return _json(body)
+
+    @staticmethod
+    async def _pace(plan: Plan, pace) -> None:
+        """A non-streamed answer under pacing: the same waits as its stream (prefill, then one step a token)."""
+        async with pace:
+            await pace.first_token()
+            for _ in range(max((len(c["pieces"]) for c in plan.choices), default=0) - 1):
+                await pace.next_token()
 
     async def _simulate_latency(self, plan: Plan) -> None:
         s = self.settings

@@ -18,6 +18,7 @@ import time
 import uvicorn
 
 from .app import create_app
+from .pacing import PROFILES
 from .settings import DEFAULT_MODEL, MockSettings
 
 _START_TIMEOUT = 30.0
@@ -143,6 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replay-store", default=None, metavar="PATH|none",
                    help="replay file to answer from first (default: the packaged one; 'none' disables)")
     p.add_argument("--vllm-version", default=None, help="version to report (default 0.32.0)")
+    p.add_argument("--pacing", default=None, metavar="PROFILE",
+                   help="answer at a measured real server's speed, batching included "
+                        f"(profiles: {', '.join(PROFILES)}; default: instant)")
+    p.add_argument("--pacing-scale", type=float, default=1.0, metavar="X",
+                   help="multiply every paced wait by X (0.1: ten times faster; default 1)")
     p.add_argument("--log-level", default="warning")
     return p
 
@@ -157,6 +163,7 @@ def settings_from_args(args: argparse.Namespace) -> MockSettings:
         kwargs["replay_store"] = None if args.replay_store.lower() == "none" else args.replay_store
     if args.vllm_version:
         kwargs["vllm_version"] = args.vllm_version
+    kwargs["pacing"], kwargs["pacing_scale"] = args.pacing, args.pacing_scale
     return MockSettings(**kwargs)
 
 
@@ -193,7 +200,9 @@ def _serve(argv: list[str] | None) -> int:
     url = _url(args.host, sock.getsockname()[1])
 
     def ready() -> None:
-        print(f"vLLM mock serving {settings.model_name!r} at {url} (OpenAI base URL {url}/v1)", flush=True)
+        profile = settings.pacing_profile
+        paced = f", paced like {profile.name} x{profile.scale:g}" if profile is not None else ""
+        print(f"vLLM mock serving {settings.model_name!r} at {url} (OpenAI base URL {url}/v1){paced}", flush=True)
 
     server = _Server(_config(create_app(settings), args.log_level), on_started=ready)
     try:

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .pacing import PacingProfile, resolve_profile
+
 DEFAULT_MODEL = "HuggingFaceTB/SmolLM2-135M-Instruct"
 DEFAULT_VLLM_VERSION = "0.32.0"
 PACKAGED_REPLAY_STORE = Path(__file__).with_name("data") / "replay.json"
@@ -44,6 +46,11 @@ class MockSettings:
     # Simulated timing (seconds); 0 keeps the mock as fast as possible.
     latency_first_token: float = 0.0
     latency_per_token: float = 0.0
+    # Opt-in pacing (helpers/mock/pacing.py): a profile name from pacing.PROFILES (or a PacingProfile) makes the
+    # mock as slow as that measured server, batching included; None (default) keeps it instant. The fixed
+    # latencies above are added on top. ``pacing_scale`` multiplies every paced wait (0.1: ten times faster).
+    pacing: str | PacingProfile | None = None
+    pacing_scale: float = 1.0
 
     def __post_init__(self) -> None:
         if isinstance(self.served_model_names, str):
@@ -56,6 +63,12 @@ class MockSettings:
         self.api_keys = [k for k in self.api_keys if k]
         if self.max_model_len < 1:
             raise ValueError(f"max_model_len must be at least 1, got {self.max_model_len}")
+        resolve_profile(self.pacing, self.pacing_scale)  # unknown names and bad scales fail here
+
+    @property
+    def pacing_profile(self) -> PacingProfile | None:
+        """The pacing profile in use (scaled), or None when the mock is instant."""
+        return resolve_profile(self.pacing, self.pacing_scale)
 
     @property
     def model_name(self) -> str:

@@ -180,11 +180,34 @@ def closing_events(head: dict, choices: list[dict], prompt_tokens: int, include_
     return events
 
 
-async def chat_events(*, request_id: str, created: int, model: str, choices: list[dict], role: str,
-                      prompt_tokens: int, include_usage: bool, continuous_usage: bool, fingerprint: str | None,
-                      top_logprobs: int | None, tool_mode: str | None, echo_prefix: str = "",
-                      stops: list[str] | None = None, include_stop: bool = False, parser_active: bool = False,
-                      first_token_delay: float = 0.0, token_delay: float = 0.0, on_done=None):
+def paced(events, pace):
+    """``events`` (a stream's async generator) under pacing: prefill before the first event (vLLM sends the
+    role chunk with the first token), the generation counted as running until the stream ends or is dropped."""
+    if pace is None:
+        return events
+    return _paced(events, pace)
+
+
+async def _paced(events, pace):
+    try:
+        await pace.first_token()
+        async for event in events:
+            yield event
+    finally:
+        pace.finish()
+
+
+def chat_events(*, pace=None, **kwargs):
+    """A chat stream's SSE events (see :func:`_chat_events`); ``pace``: a ``pacing.Generation`` or None.
+    Paced, each token after the first waits one engine step; the events are the same as unpaced."""
+    return paced(_chat_events(pace=pace, **kwargs), pace)
+
+
+async def _chat_events(*, request_id: str, created: int, model: str, choices: list[dict], role: str,
+                       prompt_tokens: int, include_usage: bool, continuous_usage: bool, fingerprint: str | None,
+                       top_logprobs: int | None, tool_mode: str | None, echo_prefix: str = "",
+                       stops: list[str] | None = None, include_stop: bool = False, parser_active: bool = False,
+                       first_token_delay: float = 0.0, token_delay: float = 0.0, pace=None, on_done=None):
     head = {"id": request_id, "object": "chat.completion.chunk", "created": created, "model": model}
     continuous = include_usage and continuous_usage
 
@@ -228,7 +251,9 @@ async def chat_events(*, request_id: str, created: int, model: str, choices: lis
         await asyncio.sleep(first_token_delay)
     steps = max((len(p[1]) for p in plans), default=0)
     for step in range(steps):
-        if step and token_delay:
+        if step and pace is not None:
+            await pace.next_token()
+        elif step and token_delay:
             await asyncio.sleep(token_delay)
         for index, (choice, pieces, deltas, lp) in enumerate(plans):
             if step >= len(pieces):
@@ -254,6 +279,8 @@ async def chat_events(*, request_id: str, created: int, model: str, choices: lis
                 chunk["system_fingerprint"] = fingerprint
             yield sse(chunk)
 
+    if pace is not None:
+        pace.finish()
     for event in closing_events(head, choices, prompt_tokens, include_usage, fingerprint, on_done):
         yield event
 
@@ -266,11 +293,16 @@ async def error_events(error_body: dict):
 
 # --- completions ------------------------------------------------------------------------------
 
-async def completion_events(*, request_id: str, created: int, model: str, choices: list[dict],
-                            prompt_tokens: int, include_usage: bool, continuous_usage: bool,
-                            fingerprint: str | None, logprobs: int | None, echo_prefix: str = "",
-                            stops: list[str] | None = None, include_stop: bool = False,
-                            first_token_delay: float = 0.0, token_delay: float = 0.0, on_done=None):
+def completion_events(*, pace=None, **kwargs):
+    """A completion stream's SSE events (see :func:`_completion_events`); ``pace`` as in :func:`chat_events`."""
+    return paced(_completion_events(pace=pace, **kwargs), pace)
+
+
+async def _completion_events(*, request_id: str, created: int, model: str, choices: list[dict],
+                             prompt_tokens: int, include_usage: bool, continuous_usage: bool,
+                             fingerprint: str | None, logprobs: int | None, echo_prefix: str = "",
+                             stops: list[str] | None = None, include_stop: bool = False,
+                             first_token_delay: float = 0.0, token_delay: float = 0.0, pace=None, on_done=None):
     head = {"id": request_id, "object": "text_completion", "created": created, "model": model}
     continuous = include_usage and continuous_usage
     lps = [completion_logprobs(c["pieces"], logprobs, c["finish_reason"] != "length", len(echo_prefix))
@@ -280,7 +312,9 @@ async def completion_events(*, request_id: str, created: int, model: str, choice
     texts = [text_deltas(c["pieces"], stops, include_stop) for c in choices]
     steps = max((len(c["pieces"]) for c in choices), default=0)
     for step in range(steps):
-        if step and token_delay:
+        if step and pace is not None:
+            await pace.next_token()
+        elif step and token_delay:
             await asyncio.sleep(token_delay)
         for index, choice in enumerate(choices):
             pieces = choice["pieces"]
@@ -306,5 +340,7 @@ async def completion_events(*, request_id: str, created: int, model: str, choice
             if finished and not include_usage and fingerprint is not None:
                 chunk["system_fingerprint"] = fingerprint
             yield sse(chunk)
+    if pace is not None:
+        pace.finish()
     for event in closing_events(head, choices, prompt_tokens, include_usage, fingerprint, on_done):
         yield event
