@@ -54,8 +54,9 @@ test-browser: $(BROWSER_STAMP)
 	bash tests/browser/ensure_chromium.sh
 	$(PY) tests/browser/walkthrough.py $(BROWSER_NOTEBOOKS)
 
+# JupyterLab on the course: its lab settings as this venv's defaults, --allow-root as root (helpers/lab.py).
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/
+	$(PY) -m helpers lab
 
 notebooks: $(STAMP)
 	$(PY) -m helpers build-notebooks --execute

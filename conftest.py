@@ -24,8 +24,9 @@ def pytest_configure(config):
         return  # a configured server, or an xdist worker that inherited the controller's
     from helpers.session import start_kit_mock
 
-    config._kit_mock = start_kit_mock()
+    config._kit_mock = start_kit_mock()  # replay only (KERNEL_ENV): notebooks show nothing the mock made up
     os.environ["VLLM_BASE_URL"] = config._kit_mock.url
+    os.environ["KIT_REPLAY_ONLY_URL"] = config._kit_mock.url  # tests that need a mock that answers anything
 
 
 def pytest_unconfigure(config):

@@ -21,6 +21,7 @@ DELEGATED = {
     "record": ("helpers.record", "main_record", "record a real server's answers to every notebook request into the mock's replay store"),
     "fidelity": ("helpers.fidelity", "main_fidelity", "compare the mock with a real vLLM server; write docs/fidelity.md"),
     "throughput": ("helpers.throughput", "main", "tokens/s and latency at rising concurrency against a server"),
+    "lab": ("helpers.lab", "main_lab", "open the course in JupyterLab (course settings, --allow-root as root)"),
 }
 
 

@@ -517,36 +517,30 @@ def _check_05_2(answer):
     )
 
 
-@exercise("05.3", "모델이 add 도구를 반드시 부르게 했습니다.", "You made the model call the add tool.")
+@exercise("05.3", "이 모델은 요청마다 add 도구를 반드시 부르라고 서버에 요구합니다.",
+          "This model tells the server, in every request, that it must call add.")
 def _check_05_3(answer):
-    from langchain_core.messages import AIMessage
+    from langchain_core.runnables import RunnableBinding
 
     _require(
-        isinstance(answer, AIMessage),
-        f"invoke 결과인 AIMessage를 넘기세요 (받은 것: {type(answer).__name__}).",
-        f"Pass the AIMessage that invoke returned (got {type(answer).__name__}).",
+        isinstance(answer, RunnableBinding) and "tools" in answer.kwargs,
+        f"chat.bind_tools([add], ...)의 결과를 넘기세요 (받은 것: {type(answer).__name__}).",
+        f"Pass what chat.bind_tools([add], ...) returns (got {type(answer).__name__}).",
     )
-    _require(
-        bool(answer.tool_calls),
-        "tool_calls가 비어 있습니다. tool_choice로 도구 호출을 강제하세요 (\"add\" 또는 \"required\").",
-        'tool_calls is empty. Force a call with tool_choice ("add" or "required").',
-    )
-    call = answer.tool_calls[0]
-    _require(
-        call["name"] == "add",
-        f"add 도구를 불러야 합니다 (부른 도구: {call['name']!r}).",
-        f"The call should be to add, not {call['name']!r}.",
-    )
-    args = call.get("args") or {}
-    _require(
-        set(args) == {"a", "b"} and all(isinstance(v, int) and not isinstance(v, bool) for v in args.values()),
-        f"add(a: int, b: int)의 인자는 정수 a, b여야 합니다 (지금: {args!r}). 도구 함수의 타입 힌트를 확인하세요.",
-        f"add(a: int, b: int) takes integers a and b (now: {args!r}). Check the tool's type hints.",
-    )
-
-
-# ---------------------------------------------------------------------------------------------------------
-# 06 chains and conversation
+    tools = answer.kwargs["tools"]
+    names = [t.get("function", {}).get("name") for t in tools]
+    _require(names == ["add"], f"도구 목록은 add 하나여야 합니다 (지금: {names!r}).",
+             f"The tool list should be just add (now: {names!r}).")
+    params = tools[0]["function"].get("parameters", {})
+    types = {k: v.get("type") for k, v in params.get("properties", {}).items()}
+    _require(types == {"a": "integer", "b": "integer"},
+             f"add(a: int, b: int)의 인자는 정수 a, b여야 합니다 (지금 스키마: {types!r}). 타입 힌트를 확인하세요.",
+             f"add(a: int, b: int) takes integers a and b (schema now: {types!r}). Check the type hints.")
+    choice = answer.kwargs.get("tool_choice")
+    forced = choice == "required" or (isinstance(choice, dict) and choice.get("function", {}).get("name") == "add")
+    _require(forced,
+             f"tool_choice가 호출을 강제하지 않습니다 (지금: {choice!r}). tool_choice=\"add\" 또는 \"required\"를 주세요.",
+             f"tool_choice does not force a call (now: {choice!r}). Pass tool_choice=\"add\" or \"required\".")
 
 
 @exercise("06.1", "프롬프트가 시스템 메시지와 사람 메시지를 만듭니다.", "The prompt makes the system and human messages.")

@@ -31,7 +31,8 @@ SKIP_EXECUTION_TAG = "skip-execution"  # nbclient (and so papermill) leaves thes
 
 #: What every kernel the kit's runners start (papermill here, nbclient in ``nbexec``, nbval in ``conftest.py``)
 #: gets: progress as one plain line (``helpers.throughput``), not a widget that no live kernel will ever update.
-KERNEL_ENV = {"KIT_PROGRESS": "text"}
+#: And the mocks they start answer only what was recorded from real vLLM (``helpers.session.REPLAY_ONLY_ENV``).
+KERNEL_ENV = {"KIT_PROGRESS": "text", "VLLM_CHAT_KIT_REPLAY_ONLY": "1"}
 #: ipykernel 7 logs "Kernel is running over TCP without encryption" at start-up, once per notebook; a learner
 #: running ``make run`` cannot act on it (the kernel talks to its parent on loopback), so kernels log errors only.
 KERNEL_ARGS = ("--IPKernelApp.log_level=ERROR",)

@@ -8,6 +8,7 @@ background thread of the current process (so it stops when the kernel exits) and
 from __future__ import annotations
 
 import atexit
+import os
 import threading
 
 from helpers.config import ServerConfig, normalize_base_url, resolve_config
@@ -17,12 +18,21 @@ _lock = threading.Lock()
 _embedded = []  # running mocks started by this process
 
 
-def kit_mock_settings():
+#: ``VLLM_CHAT_KIT_REPLAY_ONLY=1``: mocks this process starts answer only what was recorded from real vLLM (anything
+#: else gets a 404 naming ``make record``). The kit's notebook runners set it, so no stored output is made up.
+REPLAY_ONLY_ENV = "VLLM_CHAT_KIT_REPLAY_ONLY"
+
+
+def _replay_only(explicit: bool | None) -> bool:
+    return explicit if explicit is not None else os.environ.get(REPLAY_ONLY_ENV) == "1"
+
+
+def kit_mock_settings(replay_only: bool | None = None):
     """The mock configured like the kit's real server (``python -m helpers serve-vllm``): same model name and
     context length, tool calling on (``--enable-auto-tool-choice --tool-call-parser hermes``)."""
     from helpers.mock import MockSettings
 
-    return MockSettings(enable_auto_tool_choice=True, tool_call_parser="hermes")
+    return MockSettings(enable_auto_tool_choice=True, tool_call_parser="hermes", replay_only=_replay_only(replay_only))
 
 
 def start_kit_mock():

@@ -69,6 +69,13 @@ class Planner:
                 choices = replay_choices(entry, spec.budget)
                 if choices is not None:
                     return choices, entry.get("prompt_tokens")
+        if self.settings.replay_only:
+            raise V.E.MockHTTPError(
+                404,
+                "vLLM Chat Kit mock (replay only): no answer recorded from real vLLM for this request, and this mock "
+                "makes none up. Record it from a real server: make record (or python -m helpers record --upstream URL).",
+                "NotRecordedError",
+            )
         if not _deterministic(spec):
             return generate(spec), None
         if spec.key_text is None:

@@ -93,6 +93,13 @@ def _flatten_content(content):
     return content
 
 
+def _canonical_call(call: dict) -> dict:
+    """A tool call as name + arguments: from the wire shape (``{"function": {...}}``) or already canonical."""
+    function = call.get("function") if "function" in call else call
+    function = function if isinstance(function, dict) else {}
+    return {"name": function.get("name"), "arguments": function.get("arguments")}
+
+
 def _canonical_message(msg) -> dict:
     if not isinstance(msg, dict):
         return {"content": msg}
@@ -101,11 +108,7 @@ def _canonical_message(msg) -> dict:
         out["name"] = msg["name"]
     calls = msg.get("tool_calls")
     if calls:
-        out["tool_calls"] = [
-            {"name": (c.get("function") or {}).get("name"), "arguments": (c.get("function") or {}).get("arguments")}
-            if isinstance(c, dict) else c
-            for c in calls
-        ]
+        out["tool_calls"] = [_canonical_call(c) if isinstance(c, dict) else c for c in calls]
     return out
 
 

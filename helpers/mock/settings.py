@@ -40,6 +40,10 @@ class MockSettings:
     max_logprobs: int = 20
     vocab_size: int = 49152  # the emulated model's vocabulary size (SmolLM2), as vLLM reports it in errors
     replay_store: str | None = field(default_factory=_default_replay_store)
+    # Answer only from the replay store: a chat or completion request it holds no recording for gets a 404
+    # (type NotRecordedError) instead of a made-up answer. The kit's notebook runs use it, so that no stored
+    # output is text the mock made up. Validation errors are still vLLM's.
+    replay_only: bool = False
     vllm_version: str = DEFAULT_VLLM_VERSION
     response_role: str = "assistant"
     allowed_origins: list[str] = field(default_factory=list)  # --allowed-origins (CORS)

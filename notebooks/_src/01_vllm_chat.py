@@ -16,12 +16,14 @@
 # - 시스템 메시지와 사용자 메시지로 번역을 요청하고, 답의 내용·종료 이유·토큰 사용량을 읽는 방법
 # - 문서의 `chat(messages)`가 왜 이제 `TypeError`를 내는지, 그리고 이를 대신하는 `invoke`
 # - `SystemMessagePromptTemplate` / `HumanMessagePromptTemplate` / `ChatPromptTemplate`로 같은 요청을 만드는 방법
+# - 다음 노트북부터 쓰는 `helpers.chat_model`이 `ChatOpenAI`에 정해 주는 값과 그 이유
 # %% [markdown] en
 # ## What you will learn
 # - How to point `ChatOpenAI` at vLLM's OpenAI-compatible server (the document's legacy argument names and today's)
 # - How to send a system + human translation request and read the answer's content, finish reason and token usage
 # - Why the document's `chat(messages)` now raises `TypeError`, and the `invoke` call that replaces it
 # - How to build the same request from `SystemMessagePromptTemplate`, `HumanMessagePromptTemplate` and `ChatPromptTemplate`
+# - What `helpers.chat_model`, used from the next notebook on, sets on `ChatOpenAI`, and why
 # %% [markdown] ko
 # ## 준비
 # - 이 저장소의 환경 (`make run` 또는 `pip install -e .`): `langchain-openai`, `langchain-core`, 그리고 `helpers` 패키지.
@@ -163,9 +165,16 @@ reply.content
 # %% [markdown] ko
 # 답이 중간에 끊겼다면 `max_tokens=5` 때문입니다. 종료 이유가 `"length"`이면 토큰 한도에 걸린 것이고, `"stop"`이면
 # 모델이 스스로 멈춘 것입니다.
+#
+# 원문 문서의 모델 `mosaicml/mpt-7b`(파라미터 70억 개)는 같은 5토큰으로 `' Io amo programmare'`라고 번역했습니다.
+# 그보다 50배쯤 작은 SmolLM2-135M은 5토큰을 번역 앞의 머리말("In Italian, the sentence")에 다 씁니다.
 # %% [markdown] en
 # If the answer looks cut short, that is `max_tokens=5`: a finish reason of `"length"` means the token budget ran out,
 # `"stop"` means the model stopped on its own.
+#
+# The source document's model, `mosaicml/mpt-7b` (7 billion parameters), used the same five tokens for the
+# translation `' Io amo programmare'`. SmolLM2-135M, about fifty times smaller, spends all five on a preamble
+# ("In Italian, the sentence").
 # %%
 reply.response_metadata["finish_reason"]
 # %% [markdown] ko
@@ -216,51 +225,97 @@ print(prompt_value.to_string())
 prompt_value.to_messages()
 # %% [markdown] ko
 # 문서의 두 번째 호출도 `chat(...)` 대신 `invoke`로 보냅니다. 3절과 달리 이번 사용자 메시지는 문장만 담고,
-# 무엇을 할지는 시스템 메시지가 말합니다. 요청이 다르므로 답도 다를 수 있습니다.
+# 무엇을 할지는 시스템 메시지가 말합니다. 요청이 다르므로 답도 다를 수 있습니다. 문서의 mpt-7b도 이 요청에는
+# 번역 대신 `' I love programming too.'`라고 대꾸했습니다.
 # %% [markdown] en
 # The document's second call, again with `invoke` instead of `chat(...)`. Unlike step 3, the human message now holds
-# only the sentence; the system message says what to do with it. A different request may get a different answer.
+# only the sentence; the system message says what to do with it. A different request may get a different answer:
+# the document's mpt-7b replied to this one with `' I love programming too.'` instead of a translation.
 # %%
 templated_reply = chat.invoke(prompt_value.to_messages())
 templated_reply.content, templated_reply.response_metadata["finish_reason"]
 # %% [markdown] ko
-# ## 5. 한 걸음 더: 템플릿과 모델을 잇기
-# 지금의 LangChain에서는 `format_prompt(...).to_messages()`를 직접 부르지 않고 템플릿과 모델을 `|`로 이어
-# *체인*을 만듭니다. 체인의 `invoke`는 빈칸 값을 담은 딕셔너리를 받습니다. 이번에는 토큰을 넉넉히 줍니다.
-#
-# 앞으로의 노트북은 `ChatOpenAI(...)`를 직접 만들지 않고 `helpers.chat_model(server, ...)`를 씁니다. 이 셀에서
-# 손으로 넣은 주소, 모델, 키, `timeout`, `max_retries`를 대신 넣어 주는 작은 함수입니다.
+# ## 5. `chat_model`: 다음 노트북부터 쓸 `ChatOpenAI`
+# 앞으로의 노트북은 `ChatOpenAI(...)`를 직접 만들지 않고 `helpers.chat_model(server, ...)`를 씁니다. 2절에서 손으로
+# 넣은 주소, 모델, 키를 `server`에서 가져와 `ChatOpenAI`를 만들어 주는 작은 팩토리 함수입니다. 그 밖에 몇 가지
+# 값을 미리 정해 두는데, 아무것도 정하지 않은 `ChatOpenAI`와 나란히 놓으면 무엇이 다른지 보입니다
+# (왼쪽이 `ChatOpenAI`의 기본값, 오른쪽이 `chat_model`의 값).
 # %% [markdown] en
-# ## 5. One step further: chaining the template and the model
-# Today you rarely call `format_prompt(...).to_messages()` yourself: join the template and the model with `|` into a
-# *chain*, whose `invoke` takes a dict of the blanks' values. This time we give the model room to finish.
-#
-# From the next notebook on, we do not build `ChatOpenAI(...)` by hand: `helpers.chat_model(server, ...)` fills in the
-# URL, model, key, `timeout` and `max_retries` we typed above.
+# ## 5. `chat_model`: the `ChatOpenAI` of the next notebooks
+# From the next notebook on, we do not build `ChatOpenAI(...)` by hand: `helpers.chat_model(server, ...)` is a small
+# factory that takes the URL, model and key we typed in step 2 from `server` and builds the `ChatOpenAI`. It also
+# fixes a few more settings; next to a `ChatOpenAI` with nothing set, the differences show (left: `ChatOpenAI`'s
+# default, right: `chat_model`'s value).
 # %%
 from helpers import chat_model
 
+defaults = chat_model(server)
+bare = ChatOpenAI(model=server.model, base_url=server.base_url, api_key=server.api_key)
+settings = ["request_timeout", "max_retries", "use_responses_api", "temperature", "max_tokens"]
+{name: (getattr(bare, name), getattr(defaults, name)) for name in settings}
+# %% [markdown] ko
+# - `request_timeout` (`timeout=`): `None`이면 끝없이 기다립니다. 서버가 멈추면 셀도 멈추므로 60초로 정합니다.
+# - `max_retries`: `None`이면 openai SDK가 실패한 요청을 두 번 더 보냅니다. 오류가 바로 보이도록 한 번만 다시 보냅니다.
+# - `use_responses_api`: `None`이면 `ChatOpenAI`가 요청마다 API를 고릅니다. 모델 이름(예: 이름에 `codex`가 든 모델)이나
+#   일부 파라미터(`reasoning=...` 등)를 보면 Chat Completions(`/v1/chat/completions`) 대신 OpenAI의 Responses
+#   API(`/v1/responses`)로 보냅니다. vLLM 0.32도 `/v1/responses`를 제공하지만 이 과정은 Chat Completions를 다루므로
+#   `False`로 고정합니다.
+# - `temperature`, `max_tokens`: `None`이면 요청에 넣지 않고 서버의 기본값을 따릅니다. vLLM은 `max_tokens`가 없으면
+#   문맥 길이가 허락하는 만큼 생성하고, `temperature`의 기본값은 서버를 띄운 방식에 따라 다릅니다(04에서 봅니다).
+#   `chat_model`은 `temperature=0`(그리디 디코딩: 매번 가장 확률이 높은 토큰)과 `max_tokens=128`을 보냅니다.
+# - API 키는 `ChatOpenAI`가 `SecretStr`로 감춰 두므로 여기에 넣지 않았습니다. 값은 `server.api_key`이고, 첫 셀의
+#   출력처럼 `VLLM_API_KEY`가 없으면 `"EMPTY"`입니다.
+#
+# 어떤 값이든 키워드로 넘기면 덮어씁니다: `chat_model(server, max_tokens=32, timeout=10)`.
+# %% [markdown] en
+# - `request_timeout` (`timeout=`): `None` waits forever, so a stuck server hangs the cell; we set 60 seconds.
+# - `max_retries`: `None` lets the openai SDK send a failed request twice more; we retry once, so errors show quickly.
+# - `use_responses_api`: `None` lets `ChatOpenAI` choose the API per request. For some model names (ones containing
+#   `codex`, for example) and some parameters (`reasoning=...` and others) it sends to OpenAI's Responses API
+#   (`/v1/responses`) instead of Chat Completions (`/v1/chat/completions`). vLLM 0.32 serves `/v1/responses` too,
+#   but this course is about Chat Completions, so we fix it to `False`.
+# - `temperature`, `max_tokens`: `None` leaves them out of the request, and the server's defaults apply. Without
+#   `max_tokens`, vLLM generates as much as the context length allows; its default `temperature` depends on how the
+#   server was started (notebook 04). `chat_model` sends `temperature=0` (greedy decoding: the most likely token every
+#   time) and `max_tokens=128`.
+# - The API key is not in the table because `ChatOpenAI` hides it as a `SecretStr`. Its value is `server.api_key`:
+#   `"EMPTY"` unless `VLLM_API_KEY` is set, as the first cell's output shows.
+#
+# Any keyword overrides these: `chat_model(server, max_tokens=32, timeout=10)`.
+# %% [markdown] ko
+# ## 6. 한 걸음 더: 템플릿과 모델을 잇기
+# 지금의 LangChain에서는 `format_prompt(...).to_messages()`를 직접 부르지 않고 템플릿과 모델을 `|`로 이어
+# *체인*을 만듭니다. 체인의 `invoke`는 빈칸 값을 담은 딕셔너리를 받습니다. 이번에는 토큰을 넉넉히 줍니다.
+# %% [markdown] en
+# ## 6. One step further: chaining the template and the model
+# Today you rarely call `format_prompt(...).to_messages()` yourself: join the template and the model with `|` into a
+# *chain*, whose `invoke` takes a dict of the blanks' values. This time we give the model room to finish.
+# %% tags=["lax-on-real"]
 translator = chat_prompt | chat_model(server, max_tokens=32)
 answer = translator.invoke(
     {"input_language": "English", "output_language": "Italian", "text": "I love programming."}
 )
 answer.content, answer.response_metadata["finish_reason"]
 # %% [markdown] ko
-# 저장된 출력은 진짜 vLLM(CPU 빌드)이 SmolLM2-135M으로 답한 것을 기록해 재생한 것입니다. 1억 3,500만
-# 파라미터짜리 아주 작은 모델이라 번역이 틀립니다: "Il profilo di programmazione"는 "프로그래밍 프로필"이라는
-# 뜻입니다. GPU에서 더 큰 모델(예: Qwen2.5-1.5B-Instruct)을 띄우면 "Amo programmare." 같은 답을 받을 것입니다.
-# 코드는 그대로이고 `BASE_URL`만 바꾸면 됩니다.
+# 32토큰이면 모델이 스스로 멈춥니다(종료 이유 `"stop"`). 이 절에서 볼 것은 체인의 모양과 종료 이유이고, 번역
+# 자체는 틀렸습니다. 저장된 출력은 진짜 vLLM(CPU 빌드)이 SmolLM2-135M으로 답한 것을 기록해 재생한 것인데,
+# 1억 3,500만 파라미터짜리 아주 작은 모델이라 "Il profilo di programmazione"("프로그래밍 프로필")라고 옮겼습니다.
+# 3절에서 본 원문 문서의 `' Io amo programmare'`는 70억 파라미터 모델의 답입니다. 더 큰 모델을 띄운 서버를
+# 쓰려면 코드는 그대로 두고 `BASE_URL`만 바꾸면 됩니다.
 # %% [markdown] en
-# The stored outputs are real vLLM (CPU build) answers from SmolLM2-135M, recorded and replayed. A model of 135
-# million parameters is very small, and its translation is wrong: "Il profilo di programmazione" means "the
-# programming profile". A larger model on a GPU (Qwen2.5-1.5B-Instruct, say) would answer along the lines of
-# "Amo programmare." The code stays the same; only `BASE_URL` changes.
+# With 32 tokens the model stops on its own (finish reason `"stop"`). What this step shows is the chain and the
+# finish reason; the translation itself is wrong. The stored outputs are real vLLM (CPU build) answers from
+# SmolLM2-135M, recorded and replayed, and a model of 135 million parameters wrote "Il profilo di programmazione"
+# ("the programming profile"). The document's `' Io amo programmare'` of step 3 came from a 7-billion-parameter
+# model. To use a server with a larger model, keep the code and change only `BASE_URL`.
 # %% [markdown] ko
 # ## 정리
 # - `ChatOpenAI(model=..., base_url=..., api_key="EMPTY")`로 vLLM에 연결합니다. 옛 이름 `openai_api_base`,
 #   `openai_api_key`도 동작합니다. 모델 이름은 서버가 제공하는 이름(`/v1/models`)과 같아야 합니다.
 # - `chat(messages)`는 LangChain 1.x에서 `TypeError: 'ChatOpenAI' object is not callable`입니다. `chat.invoke(messages)`를 쓰세요.
 # - 답은 `AIMessage`: `.content`, `.response_metadata["finish_reason"]`, `.usage_metadata`.
+# - `helpers.chat_model(server, ...)`는 같은 `ChatOpenAI`에 `timeout=60`, `max_retries=1`, `use_responses_api=False`,
+#   `temperature=0`, `max_tokens=128`을 정해 줍니다. 키워드로 넘긴 값이 이깁니다.
 # - `ChatPromptTemplate.format_prompt(...).to_messages()`는 여전히 동작하고, `prompt | model` 체인이 더 간결합니다.
 # - `timeout`, `max_retries`, `max_tokens`는 꼭 정하세요. 기본값은 끝없이 기다리고, vLLM은 문맥이 허락하는 만큼 생성합니다.
 # %% [markdown] en
@@ -269,6 +324,8 @@ answer.content, answer.response_metadata["finish_reason"]
 #   `openai_api_key` still work. The model name must be one the server serves (`/v1/models`).
 # - `chat(messages)` is `TypeError: 'ChatOpenAI' object is not callable` on LangChain 1.x: use `chat.invoke(messages)`.
 # - The answer is an `AIMessage`: `.content`, `.response_metadata["finish_reason"]`, `.usage_metadata`.
+# - `helpers.chat_model(server, ...)` is the same `ChatOpenAI` with `timeout=60`, `max_retries=1`,
+#   `use_responses_api=False`, `temperature=0` and `max_tokens=128`; keywords you pass win.
 # - `ChatPromptTemplate.format_prompt(...).to_messages()` still works; a `prompt | model` chain is shorter.
 # - Always set `timeout`, `max_retries` and `max_tokens`: the defaults wait forever, and vLLM generates as much as the context allows.
 # %% [markdown] ko

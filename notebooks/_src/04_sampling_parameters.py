@@ -72,6 +72,22 @@ traffic.last_request
 # %%
 "max_tokens" in traffic.last_request, traffic.last_request["max_completion_tokens"]
 # %% [markdown] ko
+# 본문에 없는 파라미터는 서버가 정합니다. `ChatOpenAI`는 여러분이 정한 값만 보내고(`temperature`가 본문에 있는
+# 것은 `chat_model`이 `temperature=0`을 정하기 때문입니다), 나머지는 vLLM이 채웁니다. vLLM 0.32는 기본적으로
+# (`--generation-config auto`) 모델 폴더의 `generation_config.json`에 적힌 `temperature`, `top_p`, `top_k`,
+# `repetition_penalty` 등을 기본값으로 쓰고, `--generation-config vllm`으로 띄웠을 때만 vLLM 자신의 중립적인
+# 기본값(`temperature=1.0`, `top_p=1.0` 등)을 씁니다. 이 키트의 `python -m helpers serve-vllm`은
+# `--generation-config vllm`을 넘기지만 그냥 `vllm serve`로 띄운 서버는 그렇지 않으므로, 보내지 않은 `temperature`가
+# 모델 파일에서 올 수 있습니다. 결과를 재현하고 싶다면 중요한 파라미터는 직접 보내세요.
+# %% [markdown] en
+# Whatever is not in the body, the server decides. `ChatOpenAI` sends only what you set (`temperature` is in the
+# body because `chat_model` sets `temperature=0`), and vLLM fills in the rest. By default (`--generation-config auto`),
+# vLLM 0.32 takes `temperature`, `top_p`, `top_k`, `repetition_penalty` and a few more from the
+# `generation_config.json` in the model's folder; only when started with `--generation-config vllm` does it use its
+# own neutral defaults (`temperature=1.0`, `top_p=1.0`, ...). The kit's `python -m helpers serve-vllm` passes
+# `--generation-config vllm`; a server started with a plain `vllm serve` does not, so there a `temperature` you did
+# not send may come from the model's file. Send the parameters that matter when you want repeatable results.
+# %% [markdown] ko
 # ## 2. vLLM 전용 파라미터는 `extra_body`로
 # - `top_k`: 확률이 높은 k개 토큰 중에서만 고릅니다.
 # - `min_p`: 가장 높은 확률의 p배보다 낮은 토큰은 버립니다.
@@ -120,6 +136,18 @@ seeded = chat_model(server, max_tokens=24, temperature=1.0, seed=1234)
 first, second = seeded.invoke("Invent a word."), seeded.invoke("Invent a word.")
 first.content, second.content
 # %% [markdown] ko
+# SmolLM2-135M이 지어낸 낱말은 엉뚱하지만, 여기서 볼 것은 두 답이 똑같다는 점입니다.
+#
+# `seed`가 보장하는 범위도 알아 두세요. `seed`는 요청 *하나*를 재현합니다. 같은 요청이 다른 요청들과 한 배치로
+# 묶여 계산되면, 배치의 구성에 따라 수치 계산이 조금 달라져 답이 바뀔 수 있습니다. 이 키트는 vLLM 0.32 CPU
+# 빌드에서 `temperature=0`(그리디 디코딩)의 답조차 배치 구성에 따라 달라지는 것을 보았습니다.
+# %% [markdown] en
+# SmolLM2-135M's invented word is odd; what matters here is that the two answers are identical.
+#
+# Know what `seed` promises, too: it makes *one* request repeatable. When the same request is computed in a batch
+# with other requests, the batch's make-up can change the arithmetic slightly, and with it the answer. On vLLM
+# 0.32's CPU build this kit has seen even greedy (`temperature=0`) answers change with the batch.
+# %% [markdown] ko
 # ## 4. `stop`: 여기서 멈춰
 # `stop`에 준 문자열이 나오면 생성이 멈추고, 그 문자열은 답에 포함되지 않습니다. 종료 이유는 `"stop"`입니다.
 # %% [markdown] en
@@ -143,13 +171,25 @@ raw_choice["finish_reason"], raw_choice["stop_reason"], "stop_reason" in reply.r
 # %% [markdown] ko
 # ## 5. 원본 응답과 `AIMessage` 나란히 보기
 # 원본 선택지의 메시지에는 있지만 `AIMessage`로 옮겨지지 않는 필드가 더 있습니다. `reasoning`은 추론 모델(vLLM을
-# `--reasoning-parser`로 띄운 경우)의 생각 과정이 담기는 자리인데, `ChatOpenAI`는 이것도 버립니다. 추론 모델을 쓴다면
-# `extra_body={"chat_template_kwargs": {"enable_thinking": False}}`로 생각을 끄거나, 원본 응답을 직접 읽어야 합니다.
+# `--reasoning-parser`로 띄운 경우)의 생각 과정이 담기는 자리인데, `ChatOpenAI`는 이것도 버립니다. vLLM 0.32는 이
+# 필드를 `reasoning`이라고 부르고, 예전 vLLM(2025년 말에 이름이 바뀌기 전)은 `reasoning_content`라고 불렀습니다.
+# 오래된 글이나 클라이언트는 아직 `reasoning_content`를 읽으니 서버 버전을 확인하세요.
+#
+# 추론 모델을 쓴다면 원본 응답을 직접 읽거나, 모델이 허락하면 생각을 끕니다. Qwen3 계열은
+# `extra_body={"chat_template_kwargs": {"enable_thinking": False}}`로 끕니다. `chat_template_kwargs`는 모델의 채팅
+# 템플릿에 변수를 넘길 뿐이고, `enable_thinking`은 Qwen3식 템플릿이 읽는 변수이지 vLLM의 일반 스위치가 아닙니다.
+# 그 변수를 읽지 않는 템플릿에서는 아무 일도 하지 않습니다 (여기 SmolLM2에 보내도 답이 그대로입니다).
 # %% [markdown] en
 # ## 5. The raw response next to the `AIMessage`
 # The raw choice's message has more fields that never reach the `AIMessage`. `reasoning` holds a reasoning model's
-# thoughts (when vLLM runs with `--reasoning-parser`), and `ChatOpenAI` drops it too. With a reasoning model, either
-# turn thinking off with `extra_body={"chat_template_kwargs": {"enable_thinking": False}}` or read the raw response.
+# thoughts (when vLLM runs with `--reasoning-parser`), and `ChatOpenAI` drops it too. vLLM 0.32 calls the field
+# `reasoning`; older vLLM (before the rename in late 2025) called it `reasoning_content`, the name older guides and
+# clients still read, so check the server's version.
+#
+# With a reasoning model, read the raw response, or turn thinking off where the model allows it. For Qwen3-style
+# models that is `extra_body={"chat_template_kwargs": {"enable_thinking": False}}`. `chat_template_kwargs` only
+# passes variables to the model's chat template: `enable_thinking` is a variable Qwen3-style templates read, not a
+# general vLLM switch, and a template that does not read it ignores it (sent to SmolLM2 here, it changes nothing).
 # %% tags=["lax-on-real"]
 sorted(raw_choice), sorted(raw_choice["message"])
 # %%
@@ -183,6 +223,12 @@ from langchain_core.messages import HumanMessage
 result = three.generate([[HumanMessage("Suggest a name for a robot.")]])
 [g.text for g in result.generations[0]]
 # %% [markdown] ko
+# `temperature=1.0`에서 SmolLM2-135M이 내놓은 세 답은 로봇 이름으로는 쓸 만하지 않습니다. 여기서 볼 것은 요청 하나가
+# 서로 다른 선택지 세 개를 돌려준다는 점입니다.
+# %% [markdown] en
+# At `temperature=1.0`, SmolLM2-135M's three answers are poor robot names; what this shows is one request bringing
+# back three different choices.
+# %% [markdown] ko
 # ## 7. `logprobs`: 토큰마다의 확률
 # `logprobs=True`면 vLLM은 고른 토큰마다 로그 확률을, `top_logprobs=k`면 후보 k개의 로그 확률도 돌려줍니다.
 # `ChatOpenAI`는 이것을 `response_metadata["logprobs"]`에 그대로 담아 줍니다. 0에 가까울수록 확신이 큰 토큰입니다.
@@ -192,27 +238,38 @@ result = three.generate([[HumanMessage("Suggest a name for a robot.")]])
 # k best candidates too. `ChatOpenAI` keeps them in `response_metadata["logprobs"]`. The closer to 0, the surer the
 # model was.
 # %% tags=["lax-on-real"]
-reply = chat.invoke("Say hi.", logprobs=True, top_logprobs=2)
+reply = chat.invoke("Hi!", logprobs=True, top_logprobs=2)
 tokens = reply.response_metadata["logprobs"]["content"]
 [(t["token"], round(t["logprob"], 2)) for t in tokens[:5]]
+# %% [markdown] ko
+# 첫 토큰의 후보 두 개입니다. 첫 번째가 모델이 실제로 고른 토큰이고(그리디 디코딩), 두 번째는 그다음으로 확률이
+# 높았던 토큰입니다. 로그 확률을 확률로 바꾸려면 `math.exp`를 씁니다 (-0.69면 약 50%).
+# %% [markdown] en
+# The first token's two best candidates: the first is the token the model picked (greedy decoding), the second the
+# runner-up. `math.exp` turns a logprob into a probability (-0.69 is about 50%).
 # %% tags=["lax-on-real"]
 [(alt["token"], round(alt["logprob"], 2)) for alt in tokens[0]["top_logprobs"]]
 # %% [markdown] ko
 # ## 정리
 # - OpenAI API의 파라미터(`temperature`, `top_p`, `seed`, `stop`, `n`, `logprobs`)는 `ChatOpenAI` 인자로, vLLM 전용
 #   파라미터(`top_k`, `min_p`, `repetition_penalty`, ...)는 `extra_body`로 보냅니다. `model_kwargs`는 `TypeError`입니다.
-# - `max_tokens`는 `max_completion_tokens`라는 이름으로 나갑니다.
+# - `max_tokens`는 `max_completion_tokens`라는 이름으로 나갑니다. 보내지 않은 파라미터는 서버가 정합니다: vLLM 0.32는
+#   모델의 `generation_config.json`을 따르고, `--generation-config vllm`으로 띄웠을 때만 vLLM 자신의 기본값을 씁니다.
+# - `seed`는 요청 하나를 재현합니다. 다른 요청과 한 배치로 묶이면 답이 달라질 수 있습니다.
 # - `n>1`이면 `invoke`는 첫 선택지만 줍니다. 모두 보려면 `generate()`.
-# - `stop_reason`, `reasoning` 같은 vLLM 확장 필드는 `ChatOpenAI`가 버립니다. 필요하면 원본 응답을 보세요
-#   (`helpers.traffic.Traffic`).
+# - `stop_reason`, `reasoning`(예전 vLLM의 `reasoning_content`) 같은 vLLM 확장 필드는 `ChatOpenAI`가 버립니다. 필요하면
+#   원본 응답을 보세요 (`helpers.traffic.Traffic`).
 # %% [markdown] en
 # ## Recap
 # - OpenAI API parameters (`temperature`, `top_p`, `seed`, `stop`, `n`, `logprobs`) are `ChatOpenAI` arguments;
 #   vLLM-only ones (`top_k`, `min_p`, `repetition_penalty`, ...) go in `extra_body`. `model_kwargs` gives a `TypeError`.
-# - `max_tokens` goes out as `max_completion_tokens`.
+# - `max_tokens` goes out as `max_completion_tokens`. Parameters you do not send are the server's choice: vLLM 0.32
+#   follows the model's `generation_config.json`, and uses its own defaults only when started with
+#   `--generation-config vllm`.
+# - `seed` makes one request repeatable; batched with other requests, its answer may still change.
 # - With `n>1`, `invoke` gives only the first choice; `generate()` gives them all.
-# - `ChatOpenAI` drops vLLM's extensions such as `stop_reason` and `reasoning`; read the raw response when you need
-#   them (`helpers.traffic.Traffic`).
+# - `ChatOpenAI` drops vLLM's extensions such as `stop_reason` and `reasoning` (`reasoning_content` in older vLLM);
+#   read the raw response when you need them (`helpers.traffic.Traffic`).
 # %% [markdown] ko
 # ## 연습 문제
 # `...`를 답으로 바꾸고 실행하세요. 풀이: `solutions/04_sampling_parameters.ipynb`.

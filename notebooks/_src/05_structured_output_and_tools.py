@@ -69,34 +69,30 @@ class Book(BaseModel):
 # %% [markdown] ko
 # `with_structured_output(Book)`은 채팅 모델을 감싸 `Book` 객체를 돌려주는 새 실행 단위를 만듭니다. 구조화된
 # 출력은 JSON 전체를 다 써야 끝나므로 `max_tokens`를 넉넉히 줍니다.
-#
-# `repetition_penalty`(04 노트북)도 조금 줍니다. SmolLM2-135M처럼 아주 작은 모델은 JSON 안에서 맴돌기 쉽습니다.
-# 스키마는 토큰 사이의 공백과 리스트 항목의 반복을 허용하므로, 작은 모델이 줄바꿈이나 같은 항목을 `max_tokens`가
-# 바닥날 때까지 계속 고르기도 합니다. 이 키트의 실제 CPU 서버에서 실제로 그랬고, 약한 `repetition_penalty`가 이를
-# 막아 주었습니다. 큰 모델에는 대개 필요 없습니다.
 # %% [markdown] en
 # `with_structured_output(Book)` wraps the chat model into a runnable that returns `Book` objects. A structured answer
 # is only done when the whole JSON is written, so give it a generous `max_tokens`.
-#
-# We also add a mild `repetition_penalty` (notebook 04). A very small model such as SmolLM2-135M easily gets stuck
-# inside JSON: the schema allows whitespace between tokens and repeated list items, and a tiny model may keep picking
-# newlines or the same item until `max_tokens` runs out. That is what happened on this kit's real CPU server, and a
-# mild `repetition_penalty` prevented it. Larger models rarely need it.
 # %%
 from helpers.traffic import Traffic
 
 traffic = Traffic()
-chat = chat_model(
-    server, max_tokens=200, extra_body={"repetition_penalty": 1.2}, http_client=traffic.client()
-)
+chat = chat_model(server, max_tokens=200, http_client=traffic.client())
 recommend = chat.with_structured_output(Book)
 # %% tags=["lax-on-real"]
-book = recommend.invoke("Recommend one classic novel.")
+book = recommend.invoke("Name a famous novel by Jane Austen.")
 book
 # %% [markdown] ko
+# `Book` 객체가 스키마대로 만들어졌습니다. 이것이 vLLM이 보장하는 것입니다: 어떤 모델이든 `Book`의 필드와 타입을
+# 벗어난 답은 낼 수 없습니다. *내용*은 보장하지 않습니다. 이번에는 135M 모델도 맞혔지만, "Recommend one classic
+# novel."처럼 물으면 같은 모델이 있지도 않은 소설을 지어냅니다.
+#
 # 요청 본문을 보면 `response_format`에 `Book`의 JSON 스키마가 실려 있습니다 (`"type": "json_schema"`). vLLM은 이
 # 스키마를 문법으로 바꿔, 스키마에 맞지 않는 토큰은 아예 고르지 못하게 합니다.
 # %% [markdown] en
+# The `Book` object follows the schema: that is what vLLM guarantees. Whatever the model, no answer can leave
+# `Book`'s fields and types. The *contents* are not guaranteed: this time even the 135M model got them right, but asked
+# "Recommend one classic novel." the same model invents a novel that does not exist.
+#
 # The request body carries `Book`'s JSON schema in `response_format` (`"type": "json_schema"`). vLLM turns the schema
 # into a grammar, so tokens that would break it can never be picked.
 # %%
@@ -135,6 +131,41 @@ traffic.last_request["response_format"], type(data).__name__
 # `json_schema`, which enforces the schema, is usually the better choice; use `json_mode` when you cannot fix a schema
 # in advance.
 # %% [markdown] ko
+# ### vLLM의 제약: `extra_body`의 `structured_outputs`
+# OpenAI API에 없는 vLLM만의 제약도 있습니다. `extra_body={"structured_outputs": {...}}`에 `choice`(주어진 답 중 하나),
+# `regex`(정규식), `json`(JSON 스키마), `grammar`(EBNF 문법) 가운데 하나를 주면 vLLM이 토큰을 그 틀 안에서만 고릅니다.
+# 같은 질문을 제약 없이, 그리고 `choice`로 물어봅시다.
+# %% [markdown] en
+# ### vLLM's own constraints: `structured_outputs` in `extra_body`
+# vLLM has constraints of its own that the OpenAI API lacks. Give `extra_body={"structured_outputs": {...}}` one of
+# `choice` (one of the given answers), `regex`, `json` (a JSON schema) or `grammar` (EBNF), and vLLM picks tokens only
+# within it. The same question, without a constraint and with `choice`:
+# %% tags=["lax-on-real"]
+question = "Is Paris the capital of France? Answer yes or no."
+plain = chat_model(server, max_tokens=12)
+yes_no = chat_model(server, max_tokens=12, extra_body={"structured_outputs": {"choice": ["yes", "no"]}})
+plain.invoke(question).content, yes_no.invoke(question).content
+# %% [markdown] ko
+# 제약이 없으면 135M 모델은 틀린 답("No, ...")을 쓰다가 토큰이 떨어지지만, `choice`를 주면 `"yes"`나 `"no"`만
+# 나올 수 있고, 여기서는 맞는 답을 골랐습니다. `regex`도 같습니다.
+# %% [markdown] en
+# Unconstrained, the 135M model writes a wrong answer ("No, ...") until its tokens run out; with `choice` only `"yes"`
+# or `"no"` can come out, and here it picked the right one. `regex` works the same way:
+# %% tags=["lax-on-real"]
+year = chat_model(server, max_tokens=12, extra_body={"structured_outputs": {"regex": "[0-9]{4}"}})
+year.invoke("In which year did Apollo 11 land on the Moon?").content
+# %% [markdown] ko
+# 예전 vLLM은 같은 기능을 `guided_choice`, `guided_regex`, `guided_json`, `guided_grammar`라는 이름으로 받았습니다. 옛
+# 글에서 이 이름을 보았다면 주의하세요. vLLM 0.32는 이 이름들을 모르는 필드로 보고 오류도 경고도 없이 무시합니다.
+# 답이 제약 없이 물었을 때와 똑같습니다.
+# %% [markdown] en
+# Older vLLM took the same feature as `guided_choice`, `guided_regex`, `guided_json` and `guided_grammar`; beware if an
+# older post uses them. vLLM 0.32 treats them as unknown fields and ignores them, with neither an error nor a warning
+# in the response: the answer is the unconstrained one.
+# %% tags=["lax-on-real"]
+old_name = chat_model(server, max_tokens=12, extra_body={"guided_choice": ["yes", "no"]})
+old_name.invoke(question).content
+# %% [markdown] ko
 # ## 3. 도구 호출: `bind_tools`
 # 도구는 타입 힌트와 독스트링이 있는 파이썬 함수입니다. `@tool`이 이를 JSON 스키마가 붙은 도구로 바꿉니다.
 # %% [markdown] en
@@ -160,55 +191,73 @@ multiply.name, multiply.args
 # %% tags=["lax-on-real"]
 with_tools = chat.bind_tools([multiply])
 call = with_tools.invoke("What is 6 times 7?")
-"tool_choice" in traffic.last_request, call.tool_calls
+"tool_choice" in traffic.last_request, call.tool_calls, call.content[:60]
 # %% [markdown] ko
-# `"auto"`에서는 모델이 도구 대신 글로 답할 수도 있습니다. 반드시 도구를 부르게 하려면 `tool_choice="required"`
-# (아무 도구나 하나 이상)나 도구 이름(그 도구를 꼭)을 줍니다. 이름은 본문에서 `{"type": "function", ...}` 모양으로
-# 바뀝니다.
+# `tool_calls`가 비어 있습니다. SmolLM2-135M은 도구 호출을 배우지 않은 모델이라, `"auto"`에서는 도구를 무시하고
+# 글로 답했습니다. 도구 호출을 배운 모델(Qwen2.5-Instruct, Llama 3.1, Hermes 등)이라면 여기서
+# `multiply(a=6, b=7)`을 불러 달라고 답합니다.
+#
+# 반드시 도구를 부르게 하려면 `tool_choice="required"`(아무 도구나 하나 이상)나 도구 이름(그 도구를 꼭)을 줍니다.
+# 이름은 본문에서 `{"type": "function", ...}` 모양으로 바뀝니다. 이 작은 모델에 강제하면 어떻게 되는지 봅시다.
 # %% [markdown] en
-# Under `"auto"` the model may answer in words instead. To force a call, pass `tool_choice="required"` (at least one
-# tool, any) or a tool's name (that tool). A name becomes `{"type": "function", ...}` in the body.
-# %% tags=["skip-on-real"]
+# `tool_calls` is empty. SmolLM2-135M was never trained to call tools, so under `"auto"` it ignored the tool and
+# answered in prose instead. A model trained for tool calling (Qwen2.5-Instruct, Llama 3.1, Hermes, …)
+# would ask for `multiply(a=6, b=7)` here.
+#
+# To force a call, pass `tool_choice="required"` (at least one tool, any) or a tool's name (that tool). A name becomes
+# `{"type": "function", ...}` in the body. Let us see what forcing does to this small model.
+# %% tags=["raises-exception"]
 forced = chat.bind_tools([multiply], tool_choice="multiply")
-call = forced.invoke("What is 6 times 7?")
-traffic.last_request["tool_choice"], call.tool_calls[0]["name"], call.tool_calls[0]["args"]
-# %% tags=["skip-on-real"]
-required = chat.bind_tools([multiply], tool_choice="required")
-call = required.invoke("What is 6 times 7?")
-traffic.last_request["tool_choice"], [c["name"] for c in call.tool_calls]
+forced.invoke("What is 6 times 7?")
+# %% [markdown] ko
+# `ValidationError`입니다. 원인은 서버가 돌려준 원본 응답에 있습니다. 모델은 이름은 맞혔지만 인자 자리에 객체
+# `{"a": 6, "b": 7}` 대신 다른 JSON을 채웠고, `ChatOpenAI`는 `AIMessage`를 만들다가 인자가 딕셔너리가 아니라며
+# 멈춥니다. (vLLM 0.32 CPU 빌드에서 잰 결과입니다. 이 서버는 인자를 도구의 스키마에 맞추도록 강제하지 않았습니다.)
+# %% [markdown] en
+# A `ValidationError`. The cause is in the raw response: the model got the name right but filled the arguments with
+# some other JSON instead of the object `{"a": 6, "b": 7}`, and `ChatOpenAI` gives up while building the `AIMessage`,
+# because the arguments are not a dict. (Measured on vLLM 0.32's CPU build, which did not hold the arguments to the
+# tool's schema.)
+# %%
+traffic.last_request["tool_choice"], traffic.last_response["choices"][0]["message"]["tool_calls"][0]["function"]
 # %% [markdown] ko
 # ### 도구를 실행하고 결과를 돌려보내기
-# 모델은 함수를 부르지 않습니다. *부르자고 요청할* 뿐입니다. 실행은 우리 몫입니다. 도구에 도구 호출을 그대로 넘기면
-# 결과가 `ToolMessage`로 나오고, 대화에 붙여 다시 보내면 모델이 최종 답을 씁니다.
+# 모델은 함수를 부르지 않습니다. *부르자고 요청할* 뿐이고, 실행은 우리 몫입니다. 이 모델은 올바른 요청을 만들지
+# 못하므로, 도구 호출을 배운 모델이 돌려줬을 `AIMessage`를 여기서는 손으로 씁니다. 도구에 도구 호출을 그대로 넘기면
+# 결과가 `ToolMessage`로 나옵니다.
 # %% [markdown] en
 # ### Running the tool and sending the result back
-# The model does not call the function; it *asks* for a call, and running it is our job. Invoking the tool with the
-# tool call returns a `ToolMessage`; add it to the conversation and send it back for the model's final answer.
-# %% tags=["skip-on-real"]
-from langchain_core.messages import HumanMessage
+# The model does not call the function; it *asks* for a call, and running it is our job. This model cannot write a
+# valid request, so we write by hand the `AIMessage` a tool-calling model would have returned. Invoking the tool with
+# the tool call returns a `ToolMessage`.
+# %%
+from langchain_core.messages import AIMessage, HumanMessage
 
+call = AIMessage("", tool_calls=[{"name": "multiply", "args": {"a": 6, "b": 7}, "id": "call_1"}])
 history = [HumanMessage("What is 6 times 7?"), call]
 history.append(multiply.invoke(call.tool_calls[0]))
 history[-1]
-# %% tags=["skip-on-real"]
+# %% [markdown] ko
+# 이 기록을 다시 보내면 모델이 도구의 결과를 보고 최종 답을 씁니다. 본문의 마지막 메시지가 `role: "tool"`로
+# 나가는 것을 보세요. 이것이 도구 호출 흐름의 핵심입니다. 도구의 결과가 대화에 있으니 이번에는 135M 모델도 `42`를
+# 답에 썼습니다.
+# %% [markdown] en
+# Sent back, the history lets the model read the tool's result and write the final answer. Note the last message of
+# the body going out as `role: "tool"`: that is the heart of the tool-calling loop. With the tool's result in the
+# conversation, even the 135M model put the `42` in its answer.
+# %% tags=["lax-on-real"]
 final = with_tools.invoke(history)
-final.content, final.response_metadata["finish_reason"]
+traffic.last_request["messages"][-2:], final.content[:80]
 # %% [markdown] ko
 # ### 작은 모델과 도구 호출
-# 도구를 잘 부르려면 모델이 그렇게 훈련되어 있어야 합니다. 이 키트의 실제 CPU 서버(SmolLM2-135M)에서는 `"auto"`일 때
-# 모델이 도구를 무시하고 글로 답했고, `"required"`나 도구 이름으로 강제하면 인자 자리에 객체 대신 JSON 문자열
-# (예: `"mallo"`)을 채웠습니다. 그러면 `ChatOpenAI`는 `AIMessage`를 만들다가 pydantic `ValidationError`를 냅니다.
-# 위의 강제 호출 셀들이 보여 주는 도구 호출 모양은 이 모의 서버의 것이고, 135M 모델로는 재현되지 않습니다.
-# 도구 호출을 쓰려면 Qwen2.5-Instruct, Llama 3.1, Hermes처럼 도구 호출을 배운 모델과 그 모델에 맞는
-# `--tool-call-parser`를 쓰세요.
+# 도구를 잘 부르려면 모델이 그렇게 훈련되어 있어야 합니다. 위에서 본 것처럼 SmolLM2-135M은 `"auto"`에서는 도구를
+# 무시하고, 강제하면 잘못된 인자를 채웁니다. 도구 호출을 쓰려면 Qwen2.5-Instruct, Llama 3.1, Hermes처럼 도구 호출을
+# 배운 모델과 그 모델에 맞는 `--tool-call-parser`를 쓰세요.
 # %% [markdown] en
 # ### Small models and tool calls
-# Calling tools well is something a model must be trained for. On this kit's real CPU server (SmolLM2-135M), under
-# `"auto"` the model ignored the tools and answered in prose, and when forced with `"required"` or a tool name it filled
-# the arguments with a JSON string (such as `"mallo"`) instead of an object, so `ChatOpenAI` raised a pydantic
-# `ValidationError` while building the `AIMessage`. The forced calls shown above are this mock's; the 135M model does not
-# reproduce them. For tool calling, use a model trained for it (Qwen2.5-Instruct, Llama 3.1, Hermes) with its matching
-# `--tool-call-parser`.
+# Calling tools well is something a model must be trained for. As seen above, SmolLM2-135M ignores the tools under
+# `"auto"` and fills in wrong arguments when forced. For tool calling, use a model trained for it (Qwen2.5-Instruct,
+# Llama 3.1, Hermes) with its matching `--tool-call-parser`.
 # %% [markdown] ko
 # ## 4. 서버에 도구 호출 플래그가 없으면
 # vLLM을 플래그 없이 띄웠을 때 어떻게 되는지 봅시다. 모의 서버를 하나 더, 이번에는
@@ -284,17 +333,24 @@ Movie = ...
 check("05.1", Movie)
 # %% [markdown] ko
 # **05.2** `Movie`로 구조화된 출력을 받아 영화 하나를 추천받으세요. 결과(`Movie` 객체)를 넘기세요.
+# 도움말: SmolLM2-135M처럼 아주 작은 모델은 `genres` 같은 리스트 안에서 같은 항목을 `max_tokens`가 바닥날 때까지
+# 되풀이하기 쉽습니다 (이 키트의 실제 CPU 서버에서 그랬습니다). 약한 `repetition_penalty`(04 노트북,
+# `extra_body={"repetition_penalty": 1.2}`)가 이를 막아 줍니다. 큰 모델에는 대개 필요 없습니다.
 # %% [markdown] en
 # **05.2** Use structured output with `Movie` to get one film recommendation, and pass the result (a `Movie`).
+# A hint: a very small model such as SmolLM2-135M easily repeats the same item inside a list such as `genres` until
+# `max_tokens` runs out (it did on this kit's real CPU server). A mild `repetition_penalty` (notebook 04,
+# `extra_body={"repetition_penalty": 1.2}`) prevents it. Larger models rarely need it.
 # %%
 movie = ...
 check("05.2", movie)
 # %% [markdown] ko
-# **05.3** 두 정수를 더하는 도구 `add(a: int, b: int) -> int`를 만들고, 모델이 *반드시* 이 도구를 부르게 해서
-# "What is 2 plus 3?"를 물으세요. `invoke`가 돌려준 `AIMessage`를 넘기세요.
+# **05.3** 두 정수를 더하는 도구 `add(a: int, b: int) -> int`를 만들고, 요청마다 *반드시* 이 도구를 부르라고 서버에
+# 요구하는 모델을 `chat.bind_tools(...)`로 만드세요. (검사는 모델이 보낼 요청의 설정을 봅니다. 답은 받지 않습니다.)
 # %% [markdown] en
-# **05.3** Write a tool `add(a: int, b: int) -> int`, make the model *always* call it, and ask "What is 2 plus 3?".
-# Pass the `AIMessage` that `invoke` returned.
+# **05.3** Write a tool `add(a: int, b: int) -> int` and, with `chat.bind_tools(...)`, a model that tells the server in
+# every request that it *must* call this tool. (The check looks at the settings of the requests the model will send;
+# it asks for no answer.)
 # %%
-add_call = ...
-check("05.3", add_call)
+forced_add = ...
+check("05.3", forced_add)

@@ -105,24 +105,27 @@ class Api:
 
 
 def _start_mock_if_needed():
-    if os.environ.get("VLLM_BASE_URL"):
-        return None
-    from helpers.mock import MockSettings, start_in_thread
+    """The server to test: ``$VLLM_BASE_URL``, unless it is the notebooks' replay-only mock (made-up prompts would get
+    404s there) or unset; then a mock of our own, configured like the kit's, that answers anything."""
+    url = os.environ.get("VLLM_BASE_URL")
+    if url and url != os.environ.get("KIT_REPLAY_ONLY_URL"):
+        return None, url
+    from helpers.session import kit_mock_settings
+    from helpers.mock import start_in_thread
 
-    mock = start_in_thread(MockSettings(api_keys=[]))
-    os.environ["VLLM_BASE_URL"] = mock.url
-    return mock
+    settings = kit_mock_settings(replay_only=False)
+    settings.api_keys = []
+    mock = start_in_thread(settings)
+    return mock, mock.url
 
 
 @pytest.fixture(scope="session")
 def api():
-    mock = _start_mock_if_needed()
-    client = Api(os.environ["VLLM_BASE_URL"], os.environ.get("VLLM_MODEL") or None,
-                 os.environ.get("VLLM_API_KEY") or None)
+    mock, url = _start_mock_if_needed()
+    client = Api(url, os.environ.get("VLLM_MODEL") or None, os.environ.get("VLLM_API_KEY") or None)
     try:
         yield client
     finally:
         client.client.close()
         if mock is not None:
             mock.stop()
-            os.environ.pop("VLLM_BASE_URL", None)

@@ -7,6 +7,7 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
+from langchain_core.tools import tool
 from langchain_openai import ChatOpenAI
 from pydantic import BaseModel
 
@@ -76,6 +77,18 @@ def advice_timeout_last(exc):
     return advice(exc)
 
 
+@tool("add")
+def add_tool(a: int, b: int) -> int:
+    """Add two integers."""
+    return a + b
+
+
+@tool("add")
+def str_add_tool(a: str, b: str) -> str:
+    """Add two numbers given as text."""
+    return str(int(a) + int(b))
+
+
 def tool_call_message(name="add", args=None):
     args = {"a": 2, "b": 3} if args is None else args
     return AIMessage(content="", tool_calls=[{"name": name, "args": args, "id": "call-1", "type": "tool_call"}])
@@ -107,7 +120,7 @@ RIGHT = {
     "04.3": lambda: {"model": "m", "messages": [], "max_completion_tokens": 16, "seed": 7},
     "05.1": lambda: Movie,
     "05.2": lambda: Movie(title="Parasite", year=2019, genres=["thriller"]),
-    "05.3": lambda: tool_call_message(),
+    "05.3": lambda: llm().bind_tools([add_tool], tool_choice="add"),
     "06.1": lambda: PROMPT,
     "06.2": lambda: PROMPT | llm() | StrOutputParser(),
     "06.3": lambda: [SystemMessage("s"), HumanMessage("a"), AIMessage("b"), HumanMessage("c"), AIMessage("d")],
@@ -139,7 +152,12 @@ WRONG = {
     ],
     "05.1": [lambda: MovieWrongTypes, lambda: Movie(title="x", year=1, genres=[]), lambda: dict],
     "05.2": [lambda: Movie, lambda: {"title": "x", "year": 1, "genres": []}, lambda: MovieWrongTypes(title="x", year="1", genres=[])],
-    "05.3": [lambda: AIMessage(content="5"), lambda: tool_call_message("multiply"), lambda: tool_call_message(args={"a": "2", "b": 3})],
+    "05.3": [
+        lambda: tool_call_message(),  # an answer, not the model: the check looks at what the model will ask for
+        lambda: llm().bind_tools([add_tool]),  # auto: the model may answer in prose
+        lambda: llm().bind_tools([str_add_tool], tool_choice="add"),  # arguments typed as strings
+        lambda: llm().bind_tools([add_tool, str_add_tool], tool_choice="required"),
+    ],
     "06.1": [
         lambda: ChatPromptTemplate([("human", "{question} in {language}")]),
         lambda: ChatPromptTemplate([("system", "Answer in {lang}."), ("human", "{question}")]),

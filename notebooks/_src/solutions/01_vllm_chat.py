@@ -27,7 +27,7 @@ server = ensure_server(BASE_URL, MODEL)
 # %%
 messages_fr = [
     SystemMessage(content="You are a helpful assistant that translates English to French."),
-    HumanMessage(content="Translate the following sentence from English to French: Good morning"),
+    HumanMessage(content="Please translate: Good morning."),
 ]
 check("01.1", messages_fr)
 # %% [markdown] ko
@@ -63,9 +63,18 @@ check("01.3", ask)
 short_chat = chat_model(server, max_tokens=20, timeout=10)
 check("01.4", short_chat)
 # %% [markdown] ko
-# 실제 서버에 보내 봅니다.
+# 01.1의 메시지를 서버에 보내 봅니다. 모델은 20토큰 한도에 닿기 전에 스스로 멈춥니다(종료 이유 `"stop"`).
+#
+# 사용자 메시지를 "Please translate: Good morning."으로 짧게 쓴 까닭: 노트북 3절처럼 "Translate the following
+# sentence from English to French: Good morning"이라고 물으면 SmolLM2-135M은 "Je suis bonjour"라는 틀린 번역에
+# 설명을 붙이다가 20토큰 한도에 걸립니다. 이렇게 작은 모델은 요청을 조금만 바꿔도 답이 크게 달라집니다.
 # %% [markdown] en
-# And a real request with it:
-# %%
+# The messages of 01.1, sent to the server. The model stops on its own before the 20-token limit (finish reason
+# `"stop"`).
+#
+# Why the short "Please translate: Good morning.": asked as in step 3 of the notebook, "Translate the following
+# sentence from English to French: Good morning", SmolLM2-135M gives the wrong "Je suis bonjour" and keeps
+# explaining until the 20-token limit. A model this small changes its answer a lot when the request changes a little.
+# %% tags=["lax-on-real"]
 reply = short_chat.invoke(messages_fr)
-reply.content, reply.usage_metadata["output_tokens"] <= 20
+reply.content, reply.response_metadata["finish_reason"], reply.usage_metadata["output_tokens"]

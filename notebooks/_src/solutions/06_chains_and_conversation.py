@@ -37,8 +37,15 @@ from langchain_core.output_parsers import StrOutputParser
 
 qa_chain = qa_prompt | chat | StrOutputParser()
 check("06.2", qa_chain)
+# %% [markdown] ko
+# 체인의 결과는 문자열입니다. 이름이 `str`이 아니라 `TextAccessor`로 나오는 것은 `StrOutputParser`가 메시지의
+# `.text`를 돌려주기 때문인데, `TextAccessor`는 LangChain 1.x가 쓰는 `str`의 하위 클래스라 문자열과 똑같이 쓰면 됩니다.
+# %% [markdown] en
+# The chain returns a string. Its class shows as `TextAccessor` rather than `str` because `StrOutputParser` returns
+# the message's `.text`, and `TextAccessor` is the `str` subclass LangChain 1.x uses for it: use it like any string.
 # %%
-type(qa_chain.invoke({"language": "Korean", "question": "What is vLLM?"})).__name__
+answer = qa_chain.invoke({"language": "English", "question": "What is 2 + 2?"})
+type(answer).__name__, isinstance(answer, str)
 # %% [markdown] ko
 # ## 3. 06.3 두 턴 대화
 # 질문을 붙이고, 답을 받아 붙이고, 다시 질문을 붙이고, 답을 받아 붙입니다.
