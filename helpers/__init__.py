@@ -5,6 +5,7 @@ Public names (imported lazily, so ``import helpers.mock`` stays free of LangChai
 - ``ServerConfig``, ``resolve_config``  -- where the server is, which model, which key
 - ``ensure_server``                     -- a health-checked server: the configured one or the embedded mock
 - ``start_mock``                        -- one more mock server (no tool flags, an API key, a slow one) for a lesson
+- ``realistic_timing``                  -- for timing lessons: a real server as is, else a mock paced like real vLLM
 - ``chat_model``                        -- a ``ChatOpenAI`` wired to that server
 - ``KitError`` and its subclasses       -- errors that say what to do next
 """
@@ -20,6 +21,7 @@ __all__ = [
     "ensure_server",
     "stop_embedded_servers",
     "start_mock",
+    "realistic_timing",
     "chat_model",
     "KitError",
     "ServerUnreachableError",
@@ -36,6 +38,7 @@ _LOCATIONS = {
     "ensure_server": "helpers.session",
     "stop_embedded_servers": "helpers.session",
     "start_mock": "helpers.session",
+    "realistic_timing": "helpers.session",
     "chat_model": "helpers.client",
     "KitError": "helpers.errors",
     "ServerUnreachableError": "helpers.errors",

@@ -81,11 +81,13 @@ class ServerConfig:
     timeout: float = DEFAULT_TIMEOUT
     max_retries: int = DEFAULT_MAX_RETRIES
     embedded: bool = False  # True when the kit started this server itself
+    note: str | None = None  # what timings measured against it are (helpers.session.realistic_timing)
 
     def __repr__(self) -> str:
         key = "EMPTY" if self.api_key == DEFAULT_API_KEY else "***"
         origin = "embedded mock" if self.embedded else "configured"
-        return f"ServerConfig(base_url={self.base_url!r}, model={self.model!r}, api_key={key!r}, {origin})"
+        note = f", {self.note}" if self.note else ""
+        return f"ServerConfig(base_url={self.base_url!r}, model={self.model!r}, api_key={key!r}, {origin}{note})"
 
     @property
     def root_url(self) -> str:

@@ -61,8 +61,34 @@ def start_mock(*, tool_calling: bool = True, api_key: str | None = None, first_t
         api_keys=[api_key] if api_key else [],
         latency_first_token=first_token_delay,
         pacing=pacing,
+        replay_only=_replay_only(None),
     )
     return start_in_thread(settings)
+
+
+#: The pacing profile :func:`realistic_timing` uses, and how its numbers are labelled wherever they are shown.
+PACING_PROFILE = "vllm-0.32-cpu-smollm2-135m"
+PACING_NOTE = {
+    "en": "simulated: the mock paced like vLLM 0.32 CPU + SmolLM2-135M, as measured on 2026-12-02",
+    "ko": "시뮬레이션: vLLM 0.32 CPU + SmolLM2-135M을 2026-12-02에 잰 속도로 답하는 모의 서버",
+}
+
+
+def realistic_timing(server: ServerConfig) -> ServerConfig:
+    """A server whose timings mean something: ``server`` itself when it is a real vLLM, else (the kit's mock answers
+    at once) a new mock in this process paced like the kit's measured vLLM 0.32 CPU server (``PACING_PROFILE``):
+    tokens arrive over time and concurrent requests share the engine's steps. Same answers either way; the returned
+    configuration's ``note`` says which, so every figure measured with it can be labelled."""
+    from helpers.discovery import describe
+    from helpers.language import current, pick
+
+    info = describe(server)
+    if not info.is_mock:
+        return server.with_(note=pick(f"실측: {server.base_url}의 vLLM {info.version}",
+                                      f"measured on vLLM {info.version} at {server.base_url}"))
+    paced = start_mock(pacing=PACING_PROFILE)
+    _embedded.append(paced)  # stopped with the kernel, like the embedded mock
+    return ensure_server(paced.url, server.model).with_(note=PACING_NOTE[current()])
 
 
 def _embedded_mock_url() -> str:

@@ -160,9 +160,15 @@ def sweep(chat, concurrencies, min_requests: int = 8, progress: bool = True) -> 
     return rows
 
 
-def table(rows) -> str:
-    """A fixed-width text table of ``rows``."""
-    lines = [f"{'mode':<10} {'conc':>4} {'reqs':>4} {'wall s':>7} {'tok/s':>7} {'req/s':>6} {'latency ms':>10}"]
+def table(rows, note: str | None = None) -> str:
+    """A fixed-width text table of ``rows`` (``note``, e.g. a server's ``.note``, goes on a line above it)."""
+    from helpers.language import current
+
+    lines = [f"({note})"] if note else []
+    if current() == "ko":  # the headers in the reader's language (helpers.language); the rows are data
+        lines += [f"{'방식':<8} {'동시':>4} {'요청':>4} {'벽시계 초':>5} {'토큰/초':>5} {'요청/초':>4} {'지연 ms':>8}"]
+    else:
+        lines += [f"{'mode':<10} {'conc':>4} {'reqs':>4} {'wall s':>7} {'tok/s':>7} {'req/s':>6} {'latency ms':>10}"]
     for r in rows:
         lines.append(
             f"{r.mode:<10} {r.concurrency:>4} {r.requests:>4} {r.seconds:>7.2f} {r.tokens_per_s:>7.1f} "
@@ -171,26 +177,67 @@ def table(rows) -> str:
     return "\n".join(lines)
 
 
-def plot(rows):
-    """Throughput and mean latency against concurrency, as a matplotlib Figure.
+def plot(rows, note: str | None = None):
+    """Throughput and mean latency against concurrency, as a matplotlib Figure (``note`` as its caption).
 
     The figure is closed in pyplot, so a notebook shows it once: as the value a cell returns.
     """
+    import warnings
+
     import matplotlib.pyplot as plt  # in Jupyter this also registers the inline PNG display
 
+    from helpers.language import current
+
+    ko = current() == "ko"
+    words = (("동시 요청 수", "출력 토큰 / 초", "처리량", "요청당 ms", "지연 시간") if ko
+             else ("concurrency", "output tokens / s", "throughput", "ms per request", "latency"))
     batch = [r for r in rows if r.mode == "batch"]
     xs = [r.concurrency for r in batch]
+    # Hangul from a CJK font where one is installed (Debian: fonts-noto-cjk); without one, boxes and no warning.
+    fonts = {"font.family": ["DejaVu Sans", *_cjk_families()]} if ko else {}
+    if ko:  # matplotlib warns at every draw (the inline display draws later); the boxes say enough
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font")
+    with plt.rc_context(fonts):
+        return _draw(plt, xs, batch, words, note)
+
+
+CJK_FAMILIES = ("Noto Sans CJK KR", "Noto Sans CJK JP", "NanumGothic", "Noto Sans KR")
+
+
+def _cjk_families() -> list[str]:
+    """The CJK font families matplotlib can use here; fonts installed after matplotlib built its font cache (e.g.
+    Debian's fonts-noto-cjk in CI) are added from the usual folder."""
+    import glob
+
+    from matplotlib import font_manager
+
+    def found():
+        names = {f.name for f in font_manager.fontManager.ttflist}
+        return [family for family in CJK_FAMILIES if family in names]
+
+    if not found():
+        for path in glob.glob("/usr/share/fonts/**/NotoSansCJK*-Regular.tt[cf]", recursive=True):
+            font_manager.fontManager.addfont(path)
+    return found()
+
+
+def _draw(plt, xs, batch, words, note):
+    concurrency, tokens, throughput, per_request, latency = words
     fig, (left, right) = plt.subplots(1, 2, figsize=(8, 3.2))
     plt.close(fig)
     left.plot(xs, [r.tokens_per_s for r in batch], marker="o")
-    left.set(xscale="log", xlabel="concurrency", ylabel="output tokens / s", title="throughput")
+    left.set(xscale="log", xlabel=concurrency, ylabel=tokens, title=throughput)
     right.plot(xs, [r.mean_latency_s * 1000 for r in batch], marker="o", color="tab:orange")
-    right.set(xscale="log", xlabel="concurrency", ylabel="ms per request", title="latency")
+    right.set(xscale="log", xlabel=concurrency, ylabel=per_request, title=latency)
     for ax in (left, right):
         ax.set_xticks(xs, [str(x) for x in xs])
         ax.set_ylim(bottom=0)
         ax.grid(alpha=0.3)
-    fig.tight_layout()
+    if note:
+        fig.suptitle(note, fontsize=8, color="0.35", y=0.02, va="bottom")
+        fig.tight_layout(rect=(0, 0.06, 1, 1))
+    else:
+        fig.tight_layout()
     return fig
 
 

@@ -30,14 +30,15 @@
 # %% [markdown] ko
 # ## 준비
 # - 노트북 01, 02 (특히 02의 `asyncio.gather`).
-# - 기본값인 모의 서버는 계산을 하지 않으므로 여기서 재는 숫자는 HTTP와 파이썬의 비용일 뿐입니다. 연속 배치의 효과를
-#   직접 보려면 실제 vLLM에 연결하세요 (`BASE_URL`). CPU에서 도는 작은 모델이라면 `MAX_CONCURRENCY`를 낮춰도 됩니다.
+# - 기본값인 모의 서버는 계산을 하지 않으므로, 시간을 잴 때는 실제 vLLM CPU 서버에서 잰 속도를 흉내 내는 모의 서버를
+#   씁니다 (2절). 진짜 vLLM에 연결하면(`BASE_URL`) 같은 셀이 그 서버의 진짜 숫자를 보여 줍니다. CPU에서 도는 작은
+#   모델이라면 `MAX_CONCURRENCY`를 낮춰도 됩니다.
 # %% [markdown] en
 # ## Prerequisites
 # - Notebooks 01 and 02 (especially `asyncio.gather` from 02).
-# - The default mock server does no computing, so the figures measured against it are only HTTP and Python overhead.
-#   Connect to real vLLM (`BASE_URL`) to see continuous batching at work; for a small model on a CPU you may lower
-#   `MAX_CONCURRENCY`.
+# - The default mock server does no computing, so for timing we use a mock that imitates the speed measured on a real
+#   vLLM CPU server (step 2). Connected to real vLLM (`BASE_URL`), the same cells show that server's real figures; for
+#   a small model on a CPU you may lower `MAX_CONCURRENCY`.
 # %% tags=["parameters"]
 BASE_URL = None  # your vLLM server, e.g. "http://HOST:PORT/v1"; None: VLLM_BASE_URL, else the embedded mock
 MODEL = None  # None: VLLM_MODEL, else the first model the server serves
@@ -53,12 +54,18 @@ server
 # ## 1. `batch`: 여러 입력을 한 번에
 # `batch`는 입력 목록을 받아 답 목록을 돌려줍니다. 안에서는 스레드 여러 개가 요청을 *동시에* 보내고, 답은 입력과
 # 같은 순서로 모입니다. 서버 쪽에 "배치 API"가 따로 있는 것이 아니라, 독립된 요청 여러 개가 한꺼번에 도착할
-# 뿐입니다. 그것들을 묶어 계산하는 것은 vLLM의 몫입니다.
+# 뿐입니다. 그것들을 묶어 계산하는 것은 vLLM의 몫입니다. (요청을 파일로 모아 한꺼번에 처리하는 오프라인 배치는
+# 따로 있습니다: `vllm run-batch -i requests.jsonl -o results.jsonl --model <모델>`은 한 줄에 요청 하나인 JSONL
+# 파일을 읽어 답을 JSONL로 씁니다. CPU 빌드에서는 `python -m vllm.entrypoints.openai.run_batch`입니다. 실행 중인
+# 서버의 HTTP API에는 이런 배치 엔드포인트가 없습니다.)
 # %% [markdown] en
 # ## 1. `batch`: several inputs at once
 # `batch` takes a list of inputs and returns a list of answers. Under the hood several threads send the requests
 # *concurrently*, and the answers come back in input order. There is no special "batch API" on the server: it simply
-# receives several independent requests at once, and grouping them for computation is vLLM's job.
+# receives several independent requests at once, and grouping them for computation is vLLM's job. (Offline batches of
+# requests in a file are another tool: `vllm run-batch -i requests.jsonl -o results.jsonl --model <model>` reads one
+# request per JSONL line and writes the answers as JSONL; on the CPU build it is `python -m
+# vllm.entrypoints.openai.run_batch`. A running server's HTTP API has no such batch endpoint.)
 # %%
 from helpers.throughput import prompts
 
@@ -80,17 +87,37 @@ async_answers = await chat.abatch(questions, config={"max_concurrency": 4})
 for question, answer in zip(questions, async_answers):
     print(question, "->", answer.content)
 # %% [markdown] ko
-# ## 2. 기준선: 하나씩 보내기
+# ## 2. 시간을 재기 전에: 의미 있는 시간
+# 모의 서버는 계산 없이 곧바로 답하므로 그 시간은 HTTP와 파이썬의 비용일 뿐입니다. 그래서 시간을 잴 때는
+# `realistic_timing(server)`을 씁니다. 진짜 vLLM이면 그 서버를 그대로 돌려주고, 모의 서버라면 이 키트가 실제 vLLM 0.32
+# CPU 서버(SmolLM2-135M)에서 잰 속도대로 답하는 모의 서버를 하나 더 띄워 돌려줍니다. 답의 내용은 똑같고, 첫 토큰까지의
+# 시간, 토큰 하나당 시간, 동시에 도는 요청이 늘 때 한 단계가 길어지는 정도만 흉내 냅니다. 결과의 `note`가 숫자가 어디서
+# 왔는지 알려 주고, 아래 표와 그래프에도 그대로 붙습니다.
+# %% [markdown] en
+# ## 2. Before timing anything: timings that mean something
+# The mock answers at once, computing nothing, so its timings are only HTTP and Python overhead. For timing we
+# therefore use `realistic_timing(server)`. Given real vLLM it returns that server; given the mock it starts one more
+# mock that answers at the speed this kit measured on real vLLM 0.32's CPU build serving SmolLM2-135M: the same
+# answers, with its time to first token, time per token, and how much longer each engine step gets as more requests
+# run at once. The result's `note` says where the figures come from, and the table and plot below carry it.
+# %% tags=["lax-on-real"]
+from helpers import realistic_timing
+
+measured = realistic_timing(server)
+timed_chat = chat_model(measured, max_tokens=MAX_TOKENS)
+measured
+# %% [markdown] ko
+# ## 3. 기준선: 하나씩 보내기
 # `measure_sequential`은 요청을 하나씩 보내고(앞의 답이 와야 다음을 보냄) 전체 시간, 출력 토큰 수, 요청당 평균 지연
 # 시간을 잽니다. 시간 값은 실행마다 조금씩 달라집니다.
 # %% [markdown] en
-# ## 2. The baseline: one at a time
+# ## 3. The baseline: one at a time
 # `measure_sequential` sends requests one after another (the next only once the previous answer is in) and measures
 # the wall time, the output tokens and the mean latency per request. Timings vary a little from run to run.
 # %% tags=["nbval-ignore-output"]
 from helpers.throughput import measure_sequential
 
-baseline = measure_sequential(chat, prompts(8))
+baseline = measure_sequential(timed_chat, prompts(8))
 baseline
 # %% [markdown] ko
 # 이번에는 같은 8개 질문을 `batch`로 한꺼번에 보내고, 시계와 `usage_metadata`로 처리량을 직접 계산해 봅니다.
@@ -100,23 +127,23 @@ baseline
 import time
 
 start = time.perf_counter()
-batch_answers = chat.batch(prompts(8), config={"max_concurrency": 8})
+batch_answers = timed_chat.batch(prompts(8), config={"max_concurrency": 8})
 seconds = time.perf_counter() - start
 tokens = sum(a.usage_metadata["output_tokens"] for a in batch_answers)
 f"{tokens} tokens / {seconds:.2f} s = {tokens / seconds:.1f} tokens/s"
 # %% [markdown] ko
-# ## 3. 동시 요청 수를 늘려 가며 재기
+# ## 4. 동시 요청 수를 늘려 가며 재기
 # `sweep`은 동시 요청 수를 1, 2, 4, ... `MAX_CONCURRENCY`로 늘려 가며 `batch`를 재고, 진행 상황을 `tqdm` 막대로
 # 보여 줍니다. 각 단계는 `max(동시 수, 8)`개의 요청을 보내고, 위에서 손으로 한 계산을 단계마다 되풀이합니다.
 # %% [markdown] en
-# ## 3. Measuring at rising concurrency
+# ## 4. Measuring at rising concurrency
 # `sweep` measures `batch` at 1, 2, 4, ... `MAX_CONCURRENCY` requests in flight, with a `tqdm` progress bar. Each
 # level sends `max(concurrency, 8)` requests and repeats, level by level, the sum we just worked out by hand.
 # %% tags=["nbval-ignore-output"]
 from helpers.throughput import levels, sweep, table
 
-rows = sweep(chat, levels(MAX_CONCURRENCY))
-print(table([baseline, *rows]))
+rows = sweep(timed_chat, levels(MAX_CONCURRENCY))
+print(table([baseline, *rows], note=measured.note))
 # %% [markdown] ko
 # 그래프로 보면 모양이 잘 보입니다. 왼쪽은 처리량, 오른쪽은 요청당 지연 시간입니다 (가로축은 로그 눈금).
 # %% [markdown] en
@@ -124,9 +151,9 @@ print(table([baseline, *rows]))
 # %%
 from helpers.throughput import plot
 
-plot(rows)
+plot(rows, note=measured.note)
 # %% [markdown] ko
-# ## 4. 연속 배치(continuous batching)란
+# ## 5. 연속 배치(continuous batching)란
 # GPU나 CPU에서 언어 모델이 토큰 하나를 만드는 계산은 대부분 *모델 가중치를 메모리에서 읽어 오는* 시간입니다.
 # 요청 하나를 위해 가중치를 읽든 64개를 위해 읽든 읽는 양은 같으므로, 여러 요청의 다음 토큰을 한 번에 계산하면
 # 거의 같은 시간에 훨씬 많은 토큰이 나옵니다. 이것이 배치입니다.
@@ -140,7 +167,7 @@ plot(rows)
 # 시간은 처음에는 거의 그대로다가 점점 늘어나는 것입니다. 서비스를 설계할 때는 지연 시간이 허용되는 범위에서 가장 높은
 # 처리량을 주는 동시 수를 고릅니다.
 # %% [markdown] en
-# ## 4. What continuous batching is
+# ## 5. What continuous batching is
 # Producing one token is, for the most part, time spent *reading the model's weights from memory*, on a GPU as on a
 # CPU. Reading them for one request costs the same as reading them for 64, so computing the next token of many requests
 # in one pass yields far more tokens in nearly the same time. That is batching.
@@ -205,14 +232,16 @@ plot(rows)
 # - `batch`/`abatch`는 독립된 요청을 동시에 보내고 답을 입력 순서대로 돌려줍니다. `config={"max_concurrency": n}`으로 제한합니다.
 # - 처리량(토큰/초)과 지연 시간(요청당 초)은 맞바꿈 관계입니다. 동시 요청이 늘면 처리량은 오르고 지연 시간은 늘어납니다.
 # - vLLM의 연속 배치는 토큰 단계마다 배치를 다시 짜서, 요청이 언제 오든 함께 계산합니다.
-# - 모의 서버의 숫자는 HTTP 비용일 뿐입니다. 성능은 실제 서버에서 재세요 (`python -m helpers.throughput`).
+# - 모의 서버 자체의 숫자는 HTTP 비용일 뿐입니다. `realistic_timing`은 측정한 vLLM의 속도를 흉내 내고(`note`가 출처를
+#   밝힙니다), 실제 성능은 실제 서버에서 잽니다 (`python -m helpers.throughput`).
 # %% [markdown] en
 # ## Recap
 # - `batch` / `abatch` send independent requests concurrently and return the answers in input order; cap them with
 #   `config={"max_concurrency": n}`.
 # - Throughput (tokens/s) and latency (s per request) trade off: more concurrency, more throughput, longer latency.
 # - vLLM's continuous batching rebuilds the batch at every token step, so requests are computed together whenever they arrive.
-# - The mock's figures are only HTTP overhead; measure performance on a real server (`python -m helpers.throughput`).
+# - The bare mock's figures are only HTTP overhead. `realistic_timing` imitates a measured vLLM (its `note` says which);
+#   real performance is measured on a real server (`python -m helpers.throughput`).
 # %% [markdown] ko
 # ## 연습 문제
 # `...`를 답으로 바꾸고 실행하세요. 풀이: `solutions/03_batching_and_throughput.ipynb`.

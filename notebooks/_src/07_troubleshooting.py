@@ -200,7 +200,7 @@ type(chat.invoke([HumanMessage("Hello?")])).__name__
 slow = start_mock(first_token_delay=2.0)
 slow_server = ensure_server(slow.url)
 # %% tags=["raises-exception"]
-chat_model(slow_server, timeout=0.5, max_retries=0).invoke("Hello?")
+chat_model(slow_server, timeout=0.5, max_retries=0, max_tokens=8).invoke("Hello?")
 # %% [markdown] ko
 # `max_retries`도 중요합니다. 시간 초과는 재시도 대상이라 `max_retries=2`라면 같은 0.5초를 세 번 기다립니다 (그 사이
 # 잠깐씩 쉬기도 합니다). 해결은 서버 속도에 맞는 `timeout`입니다. CPU에서 도는 vLLM처럼 느린 서버라면 넉넉히 주세요.

@@ -99,8 +99,8 @@ def test_02_ttft_comes_before_the_end_of_the_stream(lang):
     assert by_hand, text(cell(nb, "ttft = None"))
     assert 0 < float(by_hand[1]) <= float(by_hand[2])
     timing = re.fullmatch(r"StreamTiming\(ttft=([\d.]+) ms, total=([\d.]+) ms, chunks=(\d+), chars=(\d+)\)",
-                          text(cell(nb, "timing = time_stream(chat, question)")).strip())
-    assert timing, text(cell(nb, "timing = time_stream(chat, question)"))
+                          text(cell(nb, "timing = time_stream(timed_chat, question)")).strip())
+    assert timing, text(cell(nb, "timing = time_stream(timed_chat, question)"))
     assert 0 < float(timing[1]) <= float(timing[2]) and int(timing[3]) > 1
     assert int(timing[4]) == len(_merged_content(nb))
 
@@ -112,7 +112,7 @@ def test_02_async_stream_gives_the_same_answer(lang):
     assert pieces > 1 and joined == _merged_content(nb)
     content, finish = value(cell(nb, 'reply = await chat.ainvoke("Hi!")'))
     assert content and finish in ("stop", "length")
-    per_question = value(cell(nb, "timings = await asyncio.gather(*(atime_stream(chat, q) for q in questions))"))
+    per_question = value(cell(nb, "timings = await asyncio.gather(*(atime_stream(timed_chat, q) for q in questions))"))
     assert [q for q, _ in per_question] == ["Name a fruit.", "Name a color.", "Name a planet."]
     assert all(chunks > 0 for _, chunks in per_question)
 
@@ -148,19 +148,25 @@ def test_03_batch_and_abatch_answer_in_input_order(lang):
 def test_03_baseline_and_sweep_measure_every_level(lang):
     nb = notebook(lang, "03_batching_and_throughput.ipynb")
     baseline = re.fullmatch(r"Row\(sequential, concurrency=1, requests=(\d+), ([\d.]+) tok/s, latency (\d+) ms\)",
-                            text(cell(nb, "baseline = measure_sequential(chat, prompts(8))")).strip())
+                            text(cell(nb, "baseline = measure_sequential(timed_chat, prompts(8))")).strip())
     assert baseline and int(baseline[1]) == 8 and float(baseline[2]) > 0
     by_hand = re.fullmatch(r"'(\d+) tokens / ([\d.]+) s = ([\d.]+) tokens/s'", text(cell(nb, "start = time.perf_counter()")).strip())
     assert by_hand and int(by_hand[1]) > 0 and float(by_hand[3]) > 0
-    lines = stdout_lines(cell(nb, "rows = sweep(chat, levels(MAX_CONCURRENCY))"))
+    lines = stdout_lines(cell(nb, "rows = sweep(timed_chat, levels(MAX_CONCURRENCY))"))
     assert lines[0].startswith("concurrency: ")  # the one-line progress report
-    table = [line.split() for line in lines[1:]]
-    assert table[0][:2] == ["mode", "conc"]
+    simulated = {"en": "(simulated: ", "ko": "(시뮬레이션: "}[lang]
+    assert lines[1].startswith(simulated if not EXECUTED else "("), lines[1]  # where the figures come from
+    table = [line.split() for line in lines[2:]]
+    assert table[0][:2] == {"en": ["mode", "conc"], "ko": ["방식", "동시"]}[lang]  # headers in the reader's language
     batch_rows = [row for row in table[1:] if row[0] == "batch"]
     parameters = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     max_concurrency = int(re.search(r"^MAX_CONCURRENCY = (\d+)", parameters.source, re.M)[1])
     assert [int(row[1]) for row in batch_rows] == levels(max_concurrency)
     assert all(float(row[4]) > 0 for row in batch_rows)
+    climb = float(batch_rows[-1][4]) / float(batch_rows[0][4])
+    # The batching climb the lesson promises: on the paced mock at least 8x from 1 to 64 requests at once (real vLLM
+    # CPU gave ~20x on a quiet machine); on a real server, measured on a shared 2-core box, at least 2x.
+    assert climb >= (2 if EXECUTED else 8), f"tokens/s grew only {climb:.1f}x from concurrency 1 to {max_concurrency}"
 
 
 @both
