@@ -13,6 +13,9 @@ in a percent format close to jupytext's::
 * ``# %% [markdown] ko`` / ``# %% [markdown] en``: prose for one language (lines lose their leading ``# ``);
   ``# %% [markdown]`` with no language goes to both.
 * ``# %%`` starts a code cell, shared by both languages, optionally with ``tags=[...]`` (a JSON list).
+  A comment in a code cell is written in both languages, ``#en: the English comment #ko: 한국어 주석`` (at the end
+  of a line or on a line of its own); each notebook gets ``# `` and its own language's text. Code cells thus differ
+  between the languages in their comments only.
 
 :func:`build_notebook` turns a source into ``notebooks/ko/NN_name.ipynb`` and ``notebooks/en/NN_name.ipynb``,
 so the code cells of the two languages cannot drift apart. Stored outputs are kept for code cells whose
@@ -133,9 +136,17 @@ def notebook_metadata() -> dict:
     }
 
 
-def _new_cell(cell: SourceCell, index: int):
+BILINGUAL_COMMENT = re.compile(r"#en: (?P<en>.*?)\s+#ko: (?P<ko>.*?)\s*$")
+
+
+def localize_comments(code: str, lang: str) -> str:
+    """``#en: … #ko: …`` comments of a code cell, in ``lang`` (see the module docstring)."""
+    return "\n".join(BILINGUAL_COMMENT.sub(lambda m: "# " + m.group(lang), line) for line in code.split("\n"))
+
+
+def _new_cell(cell: SourceCell, index: int, lang: str = "en"):
     make = nbformat.v4.new_code_cell if cell.kind == "code" else nbformat.v4.new_markdown_cell
-    nb_cell = make(cell.text)
+    nb_cell = make(localize_comments(cell.text, lang) if cell.kind == "code" else cell.text)
     nb_cell["id"] = f"c{index:03d}"
     nb_cell["metadata"] = {"tags": list(cell.tags)} if cell.tags else {}
     return nb_cell
@@ -149,7 +160,7 @@ def render(source: Path, lang: str, previous=None):
     nb.metadata = notebook_metadata()
     code_index = 0
     for index, cell in enumerate(cells):
-        nb_cell = _new_cell(cell, index)
+        nb_cell = _new_cell(cell, index, lang)
         if cell.kind == "code":
             if code_index < len(old_code) and old_code[code_index].source == nb_cell.source:
                 nb_cell.outputs = old_code[code_index].outputs

@@ -49,8 +49,8 @@
 # The next cell is papermill's `parameters` cell. `None` means: look at the environment (`VLLM_BASE_URL`,
 # `VLLM_MODEL`), and failing that, use the embedded mock server and the first model it serves.
 # %% tags=["parameters"]
-BASE_URL = None  # e.g. "http://localhost:8000/v1"; None: VLLM_BASE_URL, else the embedded mock
-MODEL = None  # e.g. "HuggingFaceTB/SmolLM2-135M-Instruct"; None: VLLM_MODEL, else the first served model
+BASE_URL = None  #en: e.g. "http://localhost:8000/v1"; None: VLLM_BASE_URL, else the embedded mock #ko: 예: "http://localhost:8000/v1". None이면 VLLM_BASE_URL, 그것도 없으면 내장 모의 서버
+MODEL = None  #en: e.g. "HuggingFaceTB/SmolLM2-135M-Instruct"; None: VLLM_MODEL, else the first served model #ko: 예: "HuggingFaceTB/SmolLM2-135M-Instruct". None이면 VLLM_MODEL, 그것도 없으면 서버의 첫 번째 모델
 # %% [markdown] ko
 # `ensure_server`는 서버가 살아 있는지(`/health`) 확인하고, 모델 이름을 서버의 `/v1/models`에서 찾거나 검사한 뒤
 # 설정을 돌려줍니다. 서버가 없으면 어떻게 띄우는지까지 알려 주는 오류를 냅니다.
@@ -345,7 +345,7 @@ answer.content, answer.response_metadata["finish_reason"]
 # %%
 from helpers.exercises import check
 
-messages_fr = ...  # a list: [SystemMessage(...), HumanMessage(...)]
+messages_fr = ...  #en: a list: [SystemMessage(...), HumanMessage(...)] #ko: 리스트: [SystemMessage(...), HumanMessage(...)]
 check("01.1", messages_fr)
 # %% [markdown] ko
 # **01.2** 4절의 `chat_prompt`로 영어를 한국어로 옮기는 요청의 메시지 목록을 만드세요. 문장은 "Thank you"입니다.
@@ -353,7 +353,7 @@ check("01.1", messages_fr)
 # **01.2** Use step 4's `chat_prompt` to build the message list of a request that translates "Thank you" from English
 # to Korean.
 # %%
-korean_messages = ...  # hint: chat_prompt.format_prompt(...).to_messages()
+korean_messages = ...  #en: hint: chat_prompt.format_prompt(...).to_messages() #ko: 도움말: chat_prompt.format_prompt(...).to_messages()
 check("01.2", korean_messages)
 # %% [markdown] ko
 # **01.3** 문서의 `chat(messages)`를 지금의 LangChain에 맞게 고쳐, 모델과 메시지를 받아 답의 *글자*(문자열)를
@@ -363,7 +363,7 @@ check("01.2", korean_messages)
 # *text* of the answer (a string).
 # %%
 def ask(chat, messages):
-    ...  # your code here
+    ...  #en: your code here #ko: 여기에 코드를 쓰세요
 
 
 check("01.3", ask)
@@ -374,5 +374,5 @@ check("01.3", ask)
 # **01.4** Use `chat_model` to build a model for this server whose answers stop at 20 tokens and which gives up after
 # 10 seconds without an answer.
 # %%
-short_chat = ...  # chat_model(server, ...)
+short_chat = ...  #en: chat_model(server, ...) #ko: chat_model(server, ...)
 check("01.4", short_chat)

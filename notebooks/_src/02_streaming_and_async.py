@@ -35,8 +35,8 @@
 # - The same server as in 01: with nothing configured, a mock vLLM server starts inside this kernel. For real vLLM,
 #   set `VLLM_BASE_URL` or put its URL in `BASE_URL` below.
 # %% tags=["parameters"]
-BASE_URL = None  # your vLLM server, e.g. "http://HOST:PORT/v1"; None: VLLM_BASE_URL, else the embedded mock
-MODEL = None  # None: VLLM_MODEL, else the first model the server serves
+BASE_URL = None  #en: your vLLM server, e.g. "http://HOST:PORT/v1"; None: VLLM_BASE_URL, else the embedded mock #ko: vLLM 서버 주소, 예: "http://HOST:PORT/v1". None이면 VLLM_BASE_URL, 그것도 없으면 내장 모의 서버
+MODEL = None  #en: None: VLLM_MODEL, else the first model the server serves #ko: None이면 VLLM_MODEL, 그것도 없으면 서버가 제공하는 첫 번째 모델
 # %%
 %load_ext helpers.tracebacks
 from helpers import chat_model, ensure_server

@@ -40,10 +40,10 @@
 #   vLLM CPU server (step 2). Connected to real vLLM (`BASE_URL`), the same cells show that server's real figures; for
 #   a small model on a CPU you may lower `MAX_CONCURRENCY`.
 # %% tags=["parameters"]
-BASE_URL = None  # your vLLM server, e.g. "http://HOST:PORT/v1"; None: VLLM_BASE_URL, else the embedded mock
-MODEL = None  # None: VLLM_MODEL, else the first model the server serves
-MAX_CONCURRENCY = 64  # the sweep doubles concurrency from 1 up to this
-MAX_TOKENS = 16  # tokens per answer; small keeps the sweep short on a CPU
+BASE_URL = None  #en: your vLLM server, e.g. "http://HOST:PORT/v1"; None: VLLM_BASE_URL, else the embedded mock #ko: vLLM 서버 주소, 예: "http://HOST:PORT/v1". None이면 VLLM_BASE_URL, 그것도 없으면 내장 모의 서버
+MODEL = None  #en: None: VLLM_MODEL, else the first model the server serves #ko: None이면 VLLM_MODEL, 그것도 없으면 서버가 제공하는 첫 번째 모델
+MAX_CONCURRENCY = 64  #en: the sweep doubles concurrency from 1 up to this #ko: 동시 요청 수를 1부터 이 값까지 두 배씩 늘려 가며 잽니다
+MAX_TOKENS = 16  #en: tokens per answer; small keeps the sweep short on a CPU #ko: 답 하나의 토큰 수. 작게 두면 CPU에서도 측정이 빨리 끝납니다
 # %%
 %load_ext helpers.tracebacks
 from helpers import chat_model, ensure_server

@@ -1,7 +1,9 @@
 """The course's shape: generated notebooks in sync with their sources, twin languages, one skeleton."""
 
+import io
 import re
 import statistics
+import tokenize
 
 import pytest
 
@@ -30,10 +32,41 @@ def test_notebook_matches_its_source(source, lang):
     assert drift(source, lang) == []
 
 
+def without_comments(code: str) -> str:
+    """``code`` with its comments removed (tokenize knows a ``#`` inside a string from a comment)."""
+    tokens = tokenize.generate_tokens(io.StringIO(code).readline)
+    kept = [t for t in tokens if t.type != tokenize.COMMENT]
+    return "\n".join(line.rstrip() for line in tokenize.untokenize(kept).splitlines())
+
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def comments(code: str) -> list[str]:
+    return [t.string for t in tokenize.generate_tokens(io.StringIO(code).readline) if t.type == tokenize.COMMENT]
+
+
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
 def test_korean_and_english_share_their_code(source):
+    """The two editions' code cells are the same code; only the comments are each edition's own language."""
     ko, en = (code_cells(target_path(source, lang)) for lang in LANGUAGES)
-    assert [c.source for c in ko] == [c.source for c in en]
+    assert [without_comments(c.source) for c in ko] == [without_comments(c.source) for c in en]
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_code_comments_speak_the_notebooks_language(source):
+    for lang in LANGUAGES:
+        for cell in code_cells(target_path(source, lang)):
+            for comment in comments(cell.source):
+                if lang == "ko":
+                    assert HANGUL.search(comment) or not re.search(r"[A-Za-z]{3,} [A-Za-z]{3,}", comment), \
+                        f"an English comment in a Korean notebook (write it as #en: ... #ko: ...): {comment}"
+                else:
+                    assert not HANGUL.search(comment), f"a Korean comment in an English notebook: {comment}"
+
+
+def test_without_comments_keeps_hashes_inside_strings():
+    assert without_comments('x = "#not a comment"  # a comment') == 'x = "#not a comment"'
 
 
 def test_every_notebook_has_a_twin_and_a_source():

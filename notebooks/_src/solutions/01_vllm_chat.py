@@ -5,8 +5,8 @@
 # # Solutions: 01 vLLM Chat
 # > Worked solutions to the exercises of `01_vllm_chat.ipynb`. Try them yourself first.
 # %% tags=["parameters"]
-BASE_URL = None  # e.g. "http://localhost:8000/v1"; None: VLLM_BASE_URL, else the embedded mock
-MODEL = None  # None: VLLM_MODEL, else the first served model
+BASE_URL = None  #en: e.g. "http://localhost:8000/v1"; None: VLLM_BASE_URL, else the embedded mock #ko: 예: "http://localhost:8000/v1". None이면 VLLM_BASE_URL, 그것도 없으면 내장 모의 서버
+MODEL = None  #en: None: VLLM_MODEL, else the first served model #ko: None이면 VLLM_MODEL, 그것도 없으면 서버의 첫 번째 모델
 # %%
 %load_ext helpers.tracebacks
 from langchain_core.messages import HumanMessage, SystemMessage
