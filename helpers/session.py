@@ -68,10 +68,8 @@ def start_mock(*, tool_calling: bool = True, api_key: str | None = None, first_t
 
 #: The pacing profile :func:`realistic_timing` uses, and how its numbers are labelled wherever they are shown.
 PACING_PROFILE = "vllm-0.32-cpu-smollm2-135m"
-PACING_NOTE = {
-    "en": "simulated: the mock paced like vLLM 0.32 CPU + SmolLM2-135M, as measured on 2026-12-02",
-    "ko": "시뮬레이션: vLLM 0.32 CPU + SmolLM2-135M을 2026-12-02에 잰 속도로 답하는 모의 서버",
-}
+PACING_NOTE_EN = "simulated: the mock paced like vLLM 0.32 CPU + SmolLM2-135M, as measured on 2026-12-02"
+PACING_NOTE_KO = "시뮬레이션: vLLM 0.32 CPU + SmolLM2-135M을 2026-12-02에 잰 속도로 답하는 모의 서버"
 
 
 def realistic_timing(server: ServerConfig) -> ServerConfig:
@@ -80,7 +78,7 @@ def realistic_timing(server: ServerConfig) -> ServerConfig:
     tokens arrive over time and concurrent requests share the engine's steps. Same answers either way; the returned
     configuration's ``note`` says which, so every figure measured with it can be labelled."""
     from helpers.discovery import describe
-    from helpers.language import current, pick
+    from helpers.language import pick
 
     info = describe(server)
     if not info.is_mock:
@@ -88,7 +86,7 @@ def realistic_timing(server: ServerConfig) -> ServerConfig:
                                       f"measured on vLLM {info.version} at {server.base_url}"))
     paced = start_mock(pacing=PACING_PROFILE)
     _embedded.append(paced)  # stopped with the kernel, like the embedded mock
-    return ensure_server(paced.url, server.model).with_(note=PACING_NOTE[current()])
+    return ensure_server(paced.url, server.model).with_(note=pick(PACING_NOTE_KO, PACING_NOTE_EN))
 
 
 def _embedded_mock_url() -> str:

@@ -23,24 +23,13 @@ from helpers.launcher import (
     launch_vllm,
     start_vllm,
 )
+from tests.robustness._procs import gone
 
 FAKE = Path(__file__).with_name("fake_vllm_server.py")
 FAKE_CMD = [sys.executable, str(FAKE), "--host", "{host}", "--port", "{port}"]
+GONE_S = 10.0  # how long a stopped process may take to disappear
+
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _gone(pid: int, within: float = 10.0) -> bool:
-    """True once ``pid`` no longer runs (absent or a zombie), polling up to ``within`` seconds."""
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
-        except (FileNotFoundError, ProcessLookupError):
-            return True
-        if state in ("Z", "X"):
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def _wait_file(path: Path, within: float = 20.0) -> str:
@@ -63,7 +52,7 @@ def test_healthy_server_yields_urls_and_stops(tmp_path):
         assert server.alive()
         pid = server.process.pid
     assert not server.alive()
-    assert _gone(pid)
+    assert gone(pid, within=GONE_S)
     assert log.read_text().startswith("$ " + sys.executable)
     with socket.socket() as sock:  # the port is free again (for a server, which sets SO_REUSEADDR)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -87,8 +76,8 @@ def test_stop_kills_the_whole_process_group(tmp_path):
     with launch_vllm("fake-model", command=FAKE_CMD + ["--spawn-child", "--child-pid-file", str(child_file)]) as server:
         grandchild = int(_wait_file(child_file))
         assert os.getpgid(grandchild) == server.process.pid
-    assert _gone(server.process.pid)
-    assert _gone(grandchild)
+    assert gone(server.process.pid, within=GONE_S)
+    assert gone(grandchild, within=GONE_S)
 
 
 def test_sigterm_ignored_gets_sigkill():
@@ -134,16 +123,16 @@ def _spawn_parent(tmp_path: Path, body: str) -> tuple[subprocess.Popen, int]:
 
 def test_server_dies_with_its_parent(tmp_path):
     parent, server_pid = _spawn_parent(tmp_path, "time.sleep(600)\n")
-    assert not _gone(server_pid, within=0.5)
+    assert not gone(server_pid, within=0.5)
     parent.kill()  # SIGKILL: no atexit, no finally; only PR_SET_PDEATHSIG can stop the server
     parent.wait()
-    assert _gone(server_pid)
+    assert gone(server_pid, within=GONE_S)
 
 
 def test_atexit_stops_a_server_left_running(tmp_path):
     parent, server_pid = _spawn_parent(tmp_path, "")  # the script ends without calling stop()
     assert parent.wait(timeout=60) == 0
-    assert _gone(server_pid)
+    assert gone(server_pid, within=GONE_S)
 
 
 def test_free_port_is_bindable():
@@ -238,4 +227,4 @@ def test_serve_vllm_cli_ctrl_c_during_start_up_stops_the_server(tmp_path):
     cli.send_signal(signal.SIGINT)
     output = cli.communicate(timeout=60)[0]
     assert cli.returncode == 130 and "during start-up; vLLM stopped." in output
-    assert _gone(grandchild)
+    assert gone(grandchild, within=GONE_S)

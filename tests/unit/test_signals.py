@@ -21,24 +21,14 @@ from pathlib import Path
 import pytest
 
 from helpers.interrupts import Interrupted, signals_deferred, stop_on_signals
+from tests.robustness._procs import gone
+
+GONE_S = 15.0  # how long a stopped process may take to disappear
 
 REPO = Path(__file__).resolve().parents[2]
 FAKE = REPO / "tests" / "real" / "fake_vllm_server.py"
 INHERITED = {"inherits-default": False, "inherits-ignored": True}
 SIGNALS = {"SIGINT": signal.SIGINT, "SIGTERM": signal.SIGTERM}
-
-
-def _gone(pid: int, within: float = 15.0) -> bool:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except (FileNotFoundError, ProcessLookupError):
-            return True
-        if state in ("Z", "X"):
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def _catches(pid: int, *signals: int) -> bool:
@@ -107,7 +97,7 @@ def test_serve_vllm_stops_during_start_up(tmp_path, sig, ignore_sigint):
     output = cli.communicate(timeout=60)[0]
     assert cli.returncode == 128 + sig, output
     assert "during start-up; vLLM stopped." in output and "vLLM is ready" not in output
-    assert _gone(server) and _gone(grandchild)
+    assert gone(server, within=GONE_S) and gone(grandchild, within=GONE_S)
 
 
 @pytest.mark.parametrize("sig", SIGNALS.values(), ids=SIGNALS.keys())
@@ -120,7 +110,7 @@ def test_serve_vllm_stops_after_it_is_ready(tmp_path, sig, ignore_sigint):
     cli.send_signal(sig)
     output = cli.communicate(timeout=60)[0]
     assert cli.returncode == 0 and "Stopping vLLM" in output, output
-    assert _gone(server) and _gone(grandchild)
+    assert gone(server, within=GONE_S) and gone(grandchild, within=GONE_S)
 
 
 MOCK_SCRIPT = textwrap.dedent(f"""
