@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from helpers.runner import KERNEL_ENV, REAL_LAX_TAG, REAL_SKIP_TAG, real_lane
+from helpers.course.runner import KERNEL_ENV, REAL_LAX_TAG, REAL_SKIP_TAG, real_lane
 
 #: Session-end check that no process started by the tests outlives them (tests/robustness/leak_check.py).
 pytest_plugins = ["tests.robustness.leak_check"]

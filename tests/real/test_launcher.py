@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from helpers.errors import ServerStartError
-from helpers.launcher import (
+from helpers.real.launcher import (
     TOOL_ARGS,
     _hint,
     build_command,
@@ -113,7 +113,7 @@ def _spawn_parent(tmp_path: Path, body: str) -> tuple[subprocess.Popen, int]:
     script = textwrap.dedent(f"""
         import sys, time
         sys.path.insert(0, {str(REPO)!r})
-        from helpers.launcher import start_vllm
+        from helpers.real.launcher import start_vllm
         server = start_vllm("fake-model", command={FAKE_CMD!r})
         open({str(pid_file)!r}, "w").write(str(server.process.pid))
     """) + textwrap.dedent(body)
@@ -188,7 +188,7 @@ def test_serve_vllm_cli_prints_the_url_and_stops_on_ctrl_c(tmp_path):
     script = textwrap.dedent(f"""
         import sys
         sys.path.insert(0, {str(REPO)!r})
-        import helpers.launcher as L
+        import helpers.real.launcher as L
         L._resolve_model = lambda model, served: (model, served or model, False)
         L.build_command = lambda model, served, **k: [sys.executable, {str(FAKE)!r}, "--port", str(k["port"])]
         sys.exit(L.main_serve_vllm(["--model", "fake-model", "--port", "0", "--cpu", "--log", {str(tmp_path / 's.log')!r}]))
@@ -215,7 +215,7 @@ def test_serve_vllm_cli_ctrl_c_during_start_up_stops_the_server(tmp_path):
     script = textwrap.dedent(f"""
         import sys
         sys.path.insert(0, {str(REPO)!r})
-        import helpers.launcher as L
+        import helpers.real.launcher as L
         L._resolve_model = lambda model, served: (model, served or model, False)
         L.build_command = lambda model, served, **k: [sys.executable, {str(FAKE)!r}, "--port", str(k["port"]),
                                                       "--delay", "60", "--spawn-child", "--child-pid-file",

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import model_builder as mb
-from helpers.model_builder import MARKER, ModelBuildError, build_smollm2, check_checksums, model_dir
+from helpers.real import model_builder as mb
+from helpers.real.model_builder import MARKER, ModelBuildError, build_smollm2, check_checksums, model_dir
 
 REAL_EXTRAS = ("transformers", "gguf", "safetensors", "torch")
 MISSING = [name for name in REAL_EXTRAS if importlib.util.find_spec(name) is None]

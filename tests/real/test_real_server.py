@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from helpers.config import server_root
-from helpers.launcher import default_python, detect_cpu_build, _python_has
+from helpers.real.launcher import default_python, detect_cpu_build, _python_has
 
 pytestmark = pytest.mark.real
 MODEL = "HuggingFaceTB/SmolLM2-135M-Instruct"
@@ -40,7 +40,7 @@ needs_real = pytest.mark.skipif(REAL is None, reason="VLLM_BASE_URL is not a rea
 def test_recorded_answers_replay_exactly_from_the_mock(tmp_path):
     from helpers.mock import MockSettings, start_in_thread
     from helpers.mock.replay import ReplayStore, load_store
-    from helpers.record import ProxyThread, Recorder, create_proxy_app
+    from helpers.course.record import ProxyThread, Recorder, create_proxy_app
 
     served = [m["id"] for m in httpx.get(REAL + "/v1/models", timeout=10).json()["data"]]
     recorder = Recorder(REAL, ReplayStore(), served, "test")
@@ -93,7 +93,7 @@ def _vllm_available() -> bool:
 def test_launch_real_vllm_with_an_api_key_and_stop_every_process(tmp_path):
     """One real vLLM started with --api-key and without the tool-calling flags: the 401s, vLLM 0.32's 400 for every
     tool_choice without the flags (the same table the mock is held to), and a stop that leaves no process."""
-    from helpers.launcher import launch_vllm
+    from helpers.real.launcher import launch_vllm
     from tests.tool_flags import REFUSED_WITHOUT_FLAGS, body_for, expected_error
 
     key = "sk-launch-test"

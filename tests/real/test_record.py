@@ -1,4 +1,4 @@
-"""helpers.record: stream-to-entry conversion and the forwarding/recording proxy (fake upstream, no vLLM)."""
+"""helpers.course.record: stream-to-entry conversion and the forwarding/recording proxy (fake upstream, no vLLM)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from helpers.mock.replay import ReplayStore, request_key
-from helpers.record import (
+from helpers.course.record import (
     ProxyThread,
     Recorder,
     RecordingError,

@@ -2,7 +2,7 @@
 
 A real Jupyter kernel (``jupyter_client.KernelManager``, the current interpreter) starts a server, the
 test SIGKILLs the kernel (no ``atexit``, no ``finally`` runs) and checks the server is gone within a few
-seconds: the embedded mock (a thread of the kernel) and a launcher child (``helpers.launcher`` with
+seconds: the embedded mock (a thread of the kernel) and a launcher child (``helpers.real.launcher`` with
 the REAL helper's stand-in server; ``PR_SET_PDEATHSIG`` must stop it).
 """
 
@@ -94,7 +94,7 @@ def test_launcher_child_dies_with_its_kernel(kernel):
     command = [sys.executable, str(FAKE_VLLM), "--host", "{host}", "--port", "{port}"]
     out = run_in_kernel(kc, textwrap.dedent(f"""
         import json
-        from helpers.launcher import start_vllm
+        from helpers.real.launcher import start_vllm
         server = start_vllm("fake-model", command={command!r}, startup_timeout=60)
         print(json.dumps({{"pid": server.process.pid, "port": server.port}}))
     """))

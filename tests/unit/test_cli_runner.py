@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from helpers.config import resolve_config
-from helpers.runner import discover, format_summary, run_notebooks
+from helpers.course.runner import discover, format_summary, run_notebooks
 from helpers.session import ensure_server
 
 

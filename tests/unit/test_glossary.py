@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from helpers.nbsource import NOTEBOOKS, REPO_ROOT, read_notebook
+from helpers.course.nbsource import NOTEBOOKS, REPO_ROOT, read_notebook
 
 GLOSSARY = NOTEBOOKS / "GLOSSARY.md"
 KOREAN_TEXTS = sorted(p for p in (NOTEBOOKS / "ko").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts) + [REPO_ROOT / "README.ko.md", NOTEBOOKS / "README.md"]

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from helpers.nbsource import LANGUAGES, all_sources, notebook_metadata, read_notebook, target_path
+from helpers.course.nbsource import LANGUAGES, all_sources, notebook_metadata, read_notebook, target_path
 
 SOURCES = all_sources()
 NOTEBOOKS = [(s, lang) for s in SOURCES for lang in LANGUAGES]

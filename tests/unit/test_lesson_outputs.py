@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.nbsource import LANGUAGES, NOTEBOOKS, read_notebook
+from helpers.course.nbsource import LANGUAGES, NOTEBOOKS, read_notebook
 from helpers.throughput import levels
 
 EXECUTED = os.environ.get("KIT_EXECUTED_NOTEBOOKS")

@@ -3,8 +3,8 @@
 import nbformat
 import pytest
 
-from helpers import nbsource
-from helpers.nbsource import SourceFormatError, parse_source, render
+from helpers.course import nbsource
+from helpers.course.nbsource import SourceFormatError, parse_source, render
 
 SOURCE = """\
 # %% [markdown] ko

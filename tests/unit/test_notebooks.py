@@ -7,7 +7,7 @@ import tokenize
 
 import pytest
 
-from helpers.nbsource import LANGUAGES, NOTEBOOKS, all_sources, drift, read_notebook, target_path
+from helpers.course.nbsource import LANGUAGES, NOTEBOOKS, all_sources, drift, read_notebook, target_path
 
 SOURCES = all_sources()
 LESSONS = [s for s in SOURCES if "solutions" not in s.parts]

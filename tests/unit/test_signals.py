@@ -77,7 +77,7 @@ def _serve_vllm_script(tmp_path: Path, delay: float) -> str:
     return textwrap.dedent(f"""
         import sys
         sys.path.insert(0, {str(REPO)!r})
-        import helpers.launcher as L
+        import helpers.real.launcher as L
         L._resolve_model = lambda model, served: (model, served or model, False)
         L.build_command = lambda model, served, **k: [sys.executable, {str(FAKE)!r}, "--port", str(k["port"]),
             "--delay", "{delay}", "--spawn-child", "--child-pid-file", {str(tmp_path / "child.pid")!r}]

@@ -19,7 +19,7 @@ in a percent format close to jupytext's::
 
 :func:`build_notebook` turns a source into ``notebooks/ko/NN_name.ipynb`` and ``notebooks/en/NN_name.ipynb``,
 so the code cells of the two languages cannot drift apart. Stored outputs are kept for code cells whose
-source did not change; :mod:`helpers.nbexec` re-executes notebooks to refresh them.
+source did not change; :mod:`helpers.course.nbexec` re-executes notebooks to refresh them.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ import nbformat
 LANGUAGES = ("ko", "en")
 HEADER = re.compile(r"^# %%(?P<md> \[markdown\])?(?P<rest>.*)$")
 TAGS = re.compile(r"tags=(\[.*\])")
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO_ROOT / "notebooks"
 SOURCES = NOTEBOOKS / "_src"
 

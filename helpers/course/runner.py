@@ -17,7 +17,7 @@ from pathlib import Path
 from unittest import mock
 
 from helpers.config import ServerConfig
-from helpers.nbsource import NOTEBOOKS
+from helpers.course.nbsource import NOTEBOOKS
 
 CELL_TIMEOUT = 300  # seconds; papermill's own default is "wait forever"
 EXPECTED_ERROR_TAG = "raises-exception"  # nbclient and nbval honour it; papermill's final check does not

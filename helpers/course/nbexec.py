@@ -12,8 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from helpers.config import ENV_BASE_URL, ENV_MODEL, ServerConfig
-from helpers.nbsource import REPO_ROOT, notebook_metadata, read_notebook, write_notebook
-from helpers.runner import KERNEL_ARGS, KERNEL_ENV
+from helpers.course.nbsource import REPO_ROOT, notebook_metadata, read_notebook, write_notebook
+from helpers.course.runner import KERNEL_ARGS, KERNEL_ENV
 
 CELL_TIMEOUT = 300  # seconds per cell; the throughput notebook is the slowest
 

@@ -1,6 +1,6 @@
 """Start a real vLLM server as a child process, wait until it is healthy, and always stop it.
 
->>> from helpers.launcher import launch_vllm
+>>> from helpers.real.launcher import launch_vllm
 >>> with launch_vllm("auto") as server:          # SmolLM2 built offline, CPU build of vLLM
 ...     print(server.base_url)                   # http://127.0.0.1:PORT/v1
 
@@ -287,7 +287,7 @@ def _health_ok(url: str) -> bool:
 def _resolve_model(model: str | os.PathLike, served_model_name: str | None) -> tuple[str, str, bool]:
     """Return (model argument, served name, is the kit's own model)."""
     if str(model) == "auto":
-        from helpers.model_builder import build_smollm2
+        from helpers.real.model_builder import build_smollm2
 
         path = build_smollm2()
         return str(path), served_model_name or KIT_MODEL_NAME, True

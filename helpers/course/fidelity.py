@@ -2,7 +2,7 @@
 
 ``python -m helpers fidelity --real http://127.0.0.1:8011 [--mock URL] [--keyed-real URL | --start-keyed-real]``
 
-Every request of :mod:`helpers.fidelity_catalogue` goes to both servers. For each one the report
+Every request of :mod:`helpers.course.fidelity_catalogue` goes to both servers. For each one the report
 shows whether the mock matches real vLLM on:
 
 * **status**: the HTTP status code;
@@ -21,7 +21,7 @@ shows whether the mock matches real vLLM on:
 Without ``--mock`` the mock is started in-process with the real server's model name, ``root`` and
 ``max_model_len`` and the kit's tool flags. Auth cases need servers started with ``--api-key``:
 ``--keyed-real URL`` (one you started with ``--api-key sk-fidelity-check``) or ``--start-keyed-real``
-(starts one with :func:`helpers.launcher.launch_vllm` for the duration of the run).
+(starts one with :func:`helpers.real.launcher.launch_vllm` for the duration of the run).
 """
 
 from __future__ import annotations
@@ -37,9 +37,9 @@ from pathlib import Path
 
 import httpx
 
-from helpers.fidelity_catalogue import API_KEY, CASES, Case
+from helpers.course.fidelity_catalogue import API_KEY, CASES, Case
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 DEFAULT_REPORT = REPO / "docs" / "fidelity.md"
 YES, NO, NA = "✓", "✗", "–"
 # Values that depend neither on the model's words nor on its tokenizer, compared when both bodies have them.
@@ -584,7 +584,7 @@ def run(real: str, mock: str | None, keyed_real: str | None, keyed_mock: str | N
         skip_reason = ""
         launched = None
         if keyed and keyed_real is None and start_keyed_real:
-            from helpers.launcher import launch_vllm
+            from helpers.real.launcher import launch_vllm
 
             echo("starting a real vLLM with --api-key for the auth cases (about 100 s) ...", flush=True)
             launched = launch_vllm("auto", extra_args=["--api-key", API_KEY])
