@@ -19,26 +19,62 @@ BROWSER_NOTEBOOKS ?=
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 
-.PHONY: run test test-browser test-real lab notebooks record fidelity bench clean help
+.PHONY: run test test-latest test-browser test-real lab notebooks record fidelity bench lock clean help
 
 help:
 	@echo "make run        execute every notebook (embedded mock, or VLLM_BASE_URL) -> build/run/"
 	@echo "make test       unit + contract tests and strict nbval on every notebook, against the mock"
 	@echo "make test-browser  every lesson run in JupyterLab in a real browser (Chromium) -> build/browser/"
 	@echo "make test-real  the same against real vLLM (CPU build + SmolLM2, built offline)"
+	@echo "make test-latest  the suite against the newest LangChain and openai releases (upstream drift)"
+	@echo "make lock       regenerate requirements/*.txt from pyproject.toml (UPGRADE=1: newest allowed)"
 	@echo "make lab        open the course in JupyterLab"
 	@echo "make notebooks  regenerate notebooks/{ko,en} from notebooks/_src and refresh stored outputs"
 
-# The course's runtime (what `make run` and a learner's kernel need); the test tools are the `test` extra.
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
-	touch $(STAMP)
+# uv installs from the committed lock (requirements/*.txt, `make lock`); it is bootstrapped from PyPI into .tools/,
+# outside every venv. Where it cannot install or run, plain pip installs the same lock files.
+UV_VERSION := 0.13.9
+UV := .tools/uv/bin/uv
+PIP_QUIET := --quiet --disable-pip-version-check --root-user-action=ignore
 
-$(TEST_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet -e '.[test]'
-	touch $(TEST_STAMP)
+$(UV):
+	-@$(PYTHON) -m pip --isolated install $(PIP_QUIET) --target .tools/uv uv==$(UV_VERSION)
+
+# $(call locked_venv,VENV,LOCK FILES): create VENV if missing, install the locked versions, then the kit (editable).
+locked_venv = if $(UV) --version >/dev/null 2>&1; then \
+	    [ -x $(1)/bin/python ] || $(UV) venv --quiet --seed --python $(PYTHON) $(1); \
+	    $(UV) pip install --quiet --python $(1)/bin/python $(foreach f,$(2),-r $(f)) && \
+	    $(UV) pip install --quiet --python $(1)/bin/python --no-deps -e . ; \
+	else \
+	    echo "uv is unavailable: installing the same lock with pip"; \
+	    [ -x $(1)/bin/python ] || $(PYTHON) -m venv $(1); \
+	    $(1)/bin/python -m pip install $(PIP_QUIET) $(foreach f,$(2),-r $(f)) && \
+	    $(1)/bin/python -m pip install $(PIP_QUIET) --no-deps -e . ; \
+	fi
+
+# The course's runtime (what `make run` and a learner's kernel need); the test tools are the `test` extra.
+$(STAMP): requirements/run.txt pyproject.toml | $(UV)
+	@$(call locked_venv,$(VENV),requirements/run.txt)
+	@touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP) requirements/test.txt
+	@$(call locked_venv,$(VENV),requirements/test.txt)
+	@touch $(TEST_STAMP)
+
+# Regenerate the lock from pyproject.toml (after changing a dependency); --upgrade takes the newest allowed versions.
+lock: | $(UV)
+	$(PYTHON) -m helpers.course.lock --uv $(UV) $(if $(UPGRADE),--upgrade)
+
+# The suite against the newest releases of every dependency, LangChain and openai beyond the kit's own upper bounds
+# (uv overrides), in a throw-away venv: upstream change shows here before the lock is bumped and learners meet it.
+LATEST_VENV ?= .venv-latest
+test-latest: | $(UV)
+	rm -rf $(LATEST_VENV) build/latest && mkdir -p build/latest
+	printf '%s\n' langchain-core langchain-openai langchain openai > build/latest/overrides.txt
+	$(UV) venv --quiet --seed --python $(PYTHON) $(LATEST_VENV)
+	$(UV) pip install --quiet --python $(LATEST_VENV)/bin/python --override build/latest/overrides.txt -e '.[test]'
+	$(LATEST_VENV)/bin/python -m helpers.course.lock --report | tee build/latest/versions.txt
+	$(LATEST_VENV)/bin/python -m pytest tests notebooks $(NBVAL) -n auto --dist loadscope -q -p no:cacheprovider
 
 run: $(STAMP)
 	$(PY) -m helpers run
@@ -52,9 +88,9 @@ test: $(TEST_STAMP)
 # headless Chromium and run from the Run menu, checked; screenshots and JupyterLab's log in build/browser/.
 # Chromium and a Korean font come from the system (installed with apt-get when missing and root), Playwright
 # from the `browser` extra.
-$(BROWSER_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet -e '.[browser]'
-	touch $(BROWSER_STAMP)
+$(BROWSER_STAMP): $(STAMP) requirements/browser.txt
+	@$(call locked_venv,$(VENV),requirements/browser.txt)
+	@touch $(BROWSER_STAMP)
 
 test-browser: $(BROWSER_STAMP)
 	bash tests/browser/ensure_chromium.sh
@@ -89,4 +125,4 @@ bench: $(TEST_STAMP)
 	$(PY) bench/run_all.py
 
 clean:
-	rm -rf build .pytest_cache
+	rm -rf build .pytest_cache $(LATEST_VENV)

@@ -128,6 +128,7 @@ def _papermill_honouring_expected_errors():
 
 
 def run_one(path: Path, server: ServerConfig, out_dir: Path, html: bool = True) -> RunResult:
+    """Execute one notebook (inside :func:`run_notebooks`, which sets the kernels' environment)."""
     import papermill
 
     label = _label(path)
@@ -136,17 +137,16 @@ def run_one(path: Path, server: ServerConfig, out_dir: Path, html: bool = True) 
     source = _with_real_lane_skips(path) if real_lane() else path
     started = time.perf_counter()
     try:
-        with _papermill_honouring_expected_errors():
-            papermill.execute_notebook(
-                str(source),
-                str(executed),
-                parameters={"BASE_URL": server.base_url, "MODEL": server.model},
-                kernel_name="python3",
-                cwd=str(path.parent),
-                progress_bar=False,
-                execution_timeout=CELL_TIMEOUT,
-                extra_arguments=list(KERNEL_ARGS),
-            )
+        papermill.execute_notebook(
+            str(source),
+            str(executed),
+            parameters={"BASE_URL": server.base_url, "MODEL": server.model},
+            kernel_name="python3",
+            cwd=str(path.parent),
+            progress_bar=False,
+            execution_timeout=CELL_TIMEOUT,
+            extra_arguments=list(KERNEL_ARGS),
+        )
         error = ""
     except Exception as exc:  # papermill raises PapermillExecutionError with the failing cell
         error = _describe_failure(exc)
@@ -172,12 +172,25 @@ def format_summary(results: list[RunResult], server: ServerConfig) -> str:
     return "\n".join(lines)
 
 
-def run_notebooks(paths: list[Path], server: ServerConfig, out_dir: Path, html: bool = True, echo=print) -> list[RunResult]:
-    results = []
-    for index, path in enumerate(paths, start=1):
-        echo(f"[{index}/{len(paths)}] {_label(path)} ...", end=" ", flush=True)
-        with mock.patch.dict(os.environ, KERNEL_ENV):  # kernels inherit it
-            result = run_one(path, server, out_dir, html)
-        echo(f"{'ok' if result.ok else 'FAILED'} ({result.seconds:.1f} s)", flush=True)
-        results.append(result)
-    return results
+def default_jobs(server: ServerConfig) -> int:
+    """Notebooks run side by side on the embedded mock (one per core), one at a time on any other server:
+    concurrent requests change a real vLLM's batches, and with them its greedy text and its timings."""
+    return max(1, min(os.cpu_count() or 1, 4)) if server.embedded else 1
+
+
+def run_notebooks(paths: list[Path], server: ServerConfig, out_dir: Path, html: bool = True, echo=print,
+                  jobs: int = 1) -> list[RunResult]:
+    """Run ``paths`` with up to ``jobs`` at once; results (and the summary) keep the order of ``paths``."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(indexed):
+        index, path = indexed
+        result = run_one(path, server, out_dir, html)
+        echo(f"[{index}/{len(paths)}] {_label(path)} {'ok' if result.ok else 'FAILED'} ({result.seconds:.1f} s)",
+             flush=True)
+        return result
+
+    # kernels inherit the environment; patched once for the whole run, since notebooks may run side by side
+    with mock.patch.dict(os.environ, KERNEL_ENV), _papermill_honouring_expected_errors():
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            return list(pool.map(one, enumerate(paths, start=1)))
