@@ -31,17 +31,15 @@ html_show_sourcelink = False
 html_search_scorer = str(Path(__file__).with_name("search_scorer.js"))  # solutions rank below their lessons
 html_use_index = False
 html_domain_indices = False
-html_last_updated_fmt = None
 
 # The stored outputs are the page: never execute (they are what CI compared, cell by cell).
 nb_execution_mode = "off"
 nb_ipywidgets_js = {}  # no require.js / widget manager from a CDN
 nb_render_error_lexer = "myst-ansi"  # tracebacks in the notebook's own colours (ipythontb chokes on folded frames)
 myst_heading_anchors = 3  # "#section" links of the READMEs and docs
-suppress_warnings = []
 
-# Copy buttons on the code a reader types, not on outputs or prompts.
-copybutton_selector = "div.cell_input div.highlight pre, div.highlight-bash div.highlight pre, div.highlight-python div.highlight pre, div.highlight-default div.highlight pre, div.highlight-text div.highlight pre"
+# Copy buttons on code (cells' input, fenced blocks), not on outputs (MyST-NB marks those with class "output").
+copybutton_selector = 'div[class*="highlight-"]:not(.output) div.highlight pre'
 copybutton_exclude = ".linenos, .gp"
 
 

@@ -85,6 +85,7 @@ class Provenance:
     short: str | None
     date: str | None
     dirty: bool
+    shallow: bool  # a shallow clone: the commit found may be later than the one that wrote the outputs
     code_cells: int
     ignored: int  # nbval-ignore-output: never compared
     lax_on_real: int  # run but not compared against real vLLM
@@ -192,13 +193,14 @@ def provenance(rel: str, root: Path = ROOT, replay: tuple[list[str], list[str]] 
     log = _git(root, "log", "-1", "--format=%H%x09%h%x09%cs", "--", rel)
     commit, short, date = log.split("\t") if log else (None, None, None)
     dirty = bool(_git(root, "status", "--porcelain", "--", rel)) if log is not None else False
+    shallow = _git(root, "rev-parse", "--is-shallow-repository") == "true"
     sources, models = replay if replay is not None else replay_facts(root)
     served = {m for c in code for o in c.get("outputs", [])
               for m in _SERVED_MODEL.findall("".join(o.get("data", {}).get("text/plain", "")))}
     if served - set(models):
         raise SiteError(f"{rel}: its stored outputs come from model {sorted(served)}, but the replay store "
                         f"({REPLAY_STORE}) was recorded from {models}: rebuild the notebook (make notebooks)")
-    return Provenance(rel, commit, short, date, dirty, len(code), tagged("nbval-ignore-output"),
+    return Provenance(rel, commit, short, date, dirty, shallow, len(code), tagged("nbval-ignore-output"),
                       tagged("lax-on-real"), tagged("skip-on-real"), sources, models)
 
 
@@ -214,10 +216,11 @@ def provenance_html(p: Provenance, lang: str, download: str) -> str:
     server = ", ".join(e(s) for s in p.recorded_from)
     model = ", ".join(e(m) for m in p.models)
     if lang == "ko":
-        when = (f"커밋 <code>{e(p.short)}</code>({e(p.date)})" if p.commit else "커밋 정보 없음(git 저장소 밖)")
-        when += " 위에 커밋되지 않은 변경" if p.dirty else ""
-        body = (f"이 페이지의 출력은 {when}의 <code>{e(p.path)}</code>에 저장된 것이며, 사이트를 만들 때 노트북을 다시 "
-                f"실행하지 않습니다. 모델의 답은 진짜 vLLM({server})이 {model}로 답한 것을 기록해 두었다가 키트의 "
+        when = (f"커밋 <code>{e(p.short)}</code>, {e(p.date)}" if p.commit else "커밋 정보 없음: git 저장소 밖")
+        when += " 또는 그 이전(얕은 복제)" if p.shallow and p.commit else ""
+        when += ", 그 뒤 커밋되지 않은 변경 포함" if p.dirty else ""
+        body = (f"이 페이지의 출력은 <code>{e(p.path)}</code>에 저장된 것입니다({when}). 사이트를 만들 때 노트북을 "
+                f"다시 실행하지 않습니다. 모델의 답은 진짜 vLLM({server})이 {model}로 답한 것을 기록해 두었다가 키트의 "
                 f"모의 vLLM 서버가 재생한 것입니다. CI는 이 노트북을 실행해 출력을 셀마다 저장된 것과 비교합니다"
                 f"(nbval, strict): 코드 셀 {p.code_cells}개 가운데 {mock}개를 변경마다 모의 서버로, {real}개를 전체 "
                 f"실행에서 진짜 vLLM으로 비교합니다.")
@@ -229,6 +232,7 @@ def provenance_html(p: Provenance, lang: str, download: str) -> str:
         title = "출력의 출처"
     else:
         when = (f"commit <code>{e(p.short)}</code> ({e(p.date)})" if p.commit else "an unknown commit (not a git checkout)")
+        when += " or earlier (a shallow clone)" if p.shallow and p.commit else ""
         when += " plus uncommitted changes" if p.dirty else ""
         body = (f"The outputs on this page are the ones stored in <code>{e(p.path)}</code> at {when}; building the "
                 f"site does not run the notebook. The model's answers were recorded from real vLLM ({server}) "
@@ -415,7 +419,10 @@ def build(out: Path, work: Path) -> int:
         procs[lang] = sphinx_build(lang, work / lang, work / "_html" / lang / "site", work / "_doctrees" / lang)
     failed = [lang for lang, proc in procs.items() if proc.wait() != 0]
     if failed:
-        print(f"docs: Sphinx failed for {', '.join(failed)} (warnings count as errors: see above)", file=sys.stderr)
+        print(f"docs: Sphinx failed for {', '.join(failed)} (warnings count as errors: see above). The files it "
+              f"names under {work}/<lang>/ are copies: NN_name.ipynb of notebooks/<lang>/, index.md of README.md "
+              "or README.ko.md, course.md of notebooks/README.md, glossary.md of notebooks/GLOSSARY.md, docs/ of "
+              "docs/.", file=sys.stderr)
         return 1
     for lang in LANGS:
         built = work / "_html" / lang / "site"

@@ -14,7 +14,9 @@ HTML file. On each page it checks:
   pages, like the notebook downloads), and its ``#anchor`` names an element of that page;
 * ``<html lang>`` is the page's language; the language switch points at the same page in the other language
   (and clicking it on the home page and a lesson, in each language, lands there);
-* Korean pages: Korean text is drawn with a CJK font, not missing-glyph boxes.
+* Korean pages: Korean text is drawn with a CJK font, not missing-glyph boxes;
+* a notebook's page: a copy button on every code cell and on no output; a provenance note that links the
+  notebook for download.
 
 Then it searches the site (the theme's search page, as a reader would) for a Korean noun written without its
 particle and for an English word, and checks that the expected lesson is among the first results. Screenshots of
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import re
 import sys
 import threading
 import time
@@ -40,6 +43,7 @@ sys.path.insert(0, str(ROOT / "tests" / "browser"))
 from browser_common import CHROMIUM_ARGS, find_chromium, korean_font  # noqa: E402
 
 LANGS = ("ko", "en")
+NOTEBOOK_PAGE = re.compile(r"^(ko|en)/(solutions/)?\d\d_[a-z0-9_]+\.html$")  # a lesson's or a solution's page
 OTHER = {"ko": "en", "en": "ko"}
 SCREENSHOT_LESSON = "02_streaming_and_async"
 # (language, what a reader types, the lesson it must find, in the first TOP results)
@@ -108,6 +112,11 @@ JS_PAGE = """async () => {
     links: [...document.querySelectorAll('a[href]')].map(a => a.href),
     ids: [...document.querySelectorAll('[id], a[name]')].map(e => e.id || e.name),
     switchHref: sw ? sw.href : null,
+    cells: document.querySelectorAll('div.cell_input').length,
+    inputCopy: document.querySelectorAll('div.cell_input .copybtn').length,
+    outputCopy: document.querySelectorAll('div.cell_output .copybtn').length,
+    provenance: document.querySelectorAll('aside.kit-provenance').length,
+    download: [...document.querySelectorAll('aside.kit-provenance a[download]')].map(a => a.href),
   };
 }"""
 
@@ -184,6 +193,14 @@ def check_site(browser, server: Server, site: Path, out: Path) -> tuple[list[Pag
             expected = base + quote(twin(path))
             if info["switchHref"] != expected:
                 r.failures.append(f"language switch points to {info['switchHref']}, expected {expected}")
+        if NOTEBOOK_PAGE.match(path):  # every code cell has a copy button, no output has one
+            if not info["cells"] or info["inputCopy"] != info["cells"] or info["outputCopy"]:
+                r.failures.append(f"copy buttons on {info['inputCopy']} of {info['cells']} code cells and on "
+                                  f"{info['outputCopy']} outputs")
+            name = path.rsplit("/", 1)[-1].removesuffix(".html")
+            if info["provenance"] != 1 or not [h for h in info["download"] if h.endswith(f"/{name}.ipynb")]:
+                r.failures.append(f"no provenance note with a download link to {name}.ipynb "
+                                  f"({info['provenance']} notes, links {info['download']})")
         if lang == "ko":
             r.font, failure = korean_font(page, KOREAN_TEXT)
             if failure:
