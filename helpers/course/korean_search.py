@@ -60,12 +60,13 @@ JS_SPLITTER = (
 
 
 def js_stemmer(english_stemmer_js: str) -> str:
-    """A ``Stemmer`` class for searchtools.js: Hangul words lose a particle (``noun``), others get
-    ``english_stemmer_js``'s ``EnglishStemmer`` (Sphinx's own minified Snowball code, passed in)."""
+    """A ``Stemmer`` class for searchtools.js: Hangul words lose a particle (``noun``), other words go to the
+    ``Stemmer`` that ``english_stemmer_js`` defines (Sphinx's own JavaScript for English, passed in)."""
     return english_stemmer_js + "\n" + f"""
+var KitEnglishStemmer = Stemmer;
 var KitParticles = {json.dumps(list(PARTICLES), ensure_ascii=False)};
 var Stemmer = function () {{
-  var english = new EnglishStemmer();
+  var english = new KitEnglishStemmer();
   this.stemWord = function (word) {{
     if (!/[{HANGUL}]/.test(word)) return english.stemWord(word);
     for (var i = 0; i < KitParticles.length; i++) {{
@@ -79,31 +80,31 @@ var Stemmer = function () {{
 
 
 def sphinx_search_language():
-    """The ``SearchLanguage`` class for ``language = "ko"`` (Sphinx imported here: only the docs build needs it)."""
-    import snowballstemmer
-    from sphinx.search import _MINIFIED_JS_PATH, SearchLanguage
-    from sphinx.search._stopwords.en import ENGLISH_STOPWORDS
+    """The ``SearchLanguage`` class for ``language = "ko"`` (Sphinx imported here: only the docs build needs it).
+    Words in other scripts go to Sphinx's English search language, in Python and in JavaScript alike."""
+    from types import SimpleNamespace
 
-    english_js = "\n".join((_MINIFIED_JS_PATH / name).read_text(encoding="utf-8")
-                           for name in ("base-stemmer.js", "english-stemmer.js"))
+    from sphinx.search import IndexBuilder, SearchLanguage
+    from sphinx.search.en import SearchEnglish
+
+    # The JavaScript Sphinx emits for English (its stemmer code differs between Sphinx versions).
+    english_js = IndexBuilder.get_js_stemmer_code(SimpleNamespace(lang=SearchEnglish({})))
 
     class SearchKorean(SearchLanguage):
         lang = "ko"
         language_name = "Korean"
-        stopwords = ENGLISH_STOPWORDS  # for the English words (code, names) in Korean pages
+        stopwords = SearchEnglish.stopwords  # for the English words (code, names) in Korean pages
         js_splitter_code = JS_SPLITTER
         js_stemmer_code = js_stemmer(english_js)
 
         def __init__(self, options):
             super().__init__(options)
-            self.english = snowballstemmer.stemmer("english")
+            self.english = SearchEnglish(options)
 
         def split(self, input: str) -> list[str]:
             return split_words(input)
 
         def stem(self, word: str) -> str:
-            if _IS_HANGUL.search(word):
-                return noun(word)
-            return self.english.stemWord(word.lower())
+            return noun(word) if _IS_HANGUL.search(word) else self.english.stem(word)
 
     return SearchKorean

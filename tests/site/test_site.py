@@ -39,7 +39,7 @@ def test_particles_longest_first():
 def test_javascript_query_side_agrees_with_the_index_side():
     words = ["스트리밍은", "스트리밍", "처리량을", "값을", "값으로", "경로", "서버에서", "스트리밍하면", "Streaming"]
     text = "vLLM에서 스트리밍을, max_tokens=5 (토큰)"
-    stub_english = "var EnglishStemmer = function () { this.stemWord = function (w) { return 'EN:' + w; }; };"
+    stub_english = "var Stemmer = function () { this.stemWord = function (w) { return 'EN:' + w; }; };"
     script = (js_stemmer(stub_english) + JS_SPLITTER
               + f"const s = new Stemmer(); console.log(JSON.stringify([{json.dumps(words)}.map(w => s.stemWord(w)),"
               f" splitQuery({json.dumps(text)})]));")
