@@ -204,53 +204,61 @@ def provenance(rel: str, root: Path = ROOT, replay: tuple[list[str], list[str]] 
                       tagged("lax-on-real"), tagged("skip-on-real"), sources, models)
 
 
-def _cells(n: int) -> str:
-    return f"{n} cell" + ("s" if n != 1 else "")
+# The provenance note's sentences; {placeholders} are filled with escaped facts. English plurals come as
+# {cells_n} ("1 cell", "2 cells") and {is_are} / {runs_run}; Korean needs none.
+PROVENANCE_TEXT = {
+    "ko": {
+        "title": "출력의 출처",
+        "commit": "커밋 <code>{short}</code>, {date}", "no_commit": "커밋 정보 없음: git 저장소 밖",
+        "shallow": " 또는 그 이전(얕은 복제)", "dirty": ", 그 뒤 커밋되지 않은 변경 포함",
+        "body": "이 페이지의 출력은 <code>{path}</code>에 저장된 것입니다({when}). 사이트를 만들 때 노트북을 다시 "
+                "실행하지 않습니다. 모델의 답은 진짜 vLLM({server})이 {model}로 답한 것을 기록해 두었다가 키트의 모의 "
+                "vLLM 서버가 재생한 것입니다. CI는 이 노트북을 실행해 출력을 셀마다 저장된 것과 비교합니다(nbval, "
+                "strict): 코드 셀 {cells}개 가운데 {mock}개를 변경마다 모의 서버로, {real}개를 전체 실행에서 진짜 "
+                "vLLM으로 비교합니다.",
+        "ignored": " 시간을 재는 셀 {n}개는 비교하지 않습니다.",
+        "lax": " 모델의 글이나 서버의 수치를 보여 주는 셀 {n}개는 진짜 vLLM에서는 실행만 하고 비교하지 않습니다.",
+    },
+    "en": {
+        "title": "Where these outputs come from",
+        "commit": "commit <code>{short}</code> ({date})", "no_commit": "an unknown commit (not a git checkout)",
+        "shallow": " or earlier (a shallow clone)", "dirty": " plus uncommitted changes",
+        "body": "The outputs on this page are the ones stored in <code>{path}</code> at {when}; building the site "
+                "does not run the notebook. The model's answers were recorded from real vLLM ({server}) serving "
+                "{model}, and are replayed by the kit's mock vLLM server. CI runs this notebook and compares its "
+                "outputs with these, cell by cell (nbval, strict): {mock} of its {cells} code cells against the "
+                "mock on every change, {real} against real vLLM in the full run.",
+        "ignored": " {cells_n} that measure time {is_are} never compared.",
+        "lax": " Against real vLLM, {cells_n} that show model text or the server's own figures {runs_run} "
+               "without being compared.",
+    },
+}
+
+
+def _counted(n: int) -> dict:
+    return {"n": n, "cells_n": f"{n} cell" + ("s" if n != 1 else ""), "is_are": "is" if n == 1 else "are",
+            "runs_run": "runs" if n == 1 else "run"}
 
 
 def provenance_html(p: Provenance, lang: str, download: str) -> str:
     """The note at the top of a lesson page (HTML, every fact escaped)."""
     e = html.escape
+    text = PROVENANCE_TEXT[lang]
+    when = text["commit"].format(short=e(p.short or ""), date=e(p.date or "")) if p.commit else text["no_commit"]
+    when += (text["shallow"] if p.shallow and p.commit else "") + (text["dirty"] if p.dirty else "")
     mock = p.code_cells - p.ignored
-    real = mock - p.lax_on_real - p.skip_on_real
-    server = ", ".join(e(s) for s in p.recorded_from)
-    model = ", ".join(e(m) for m in p.models)
-    if lang == "ko":
-        when = (f"커밋 <code>{e(p.short)}</code>, {e(p.date)}" if p.commit else "커밋 정보 없음: git 저장소 밖")
-        when += " 또는 그 이전(얕은 복제)" if p.shallow and p.commit else ""
-        when += ", 그 뒤 커밋되지 않은 변경 포함" if p.dirty else ""
-        body = (f"이 페이지의 출력은 <code>{e(p.path)}</code>에 저장된 것입니다({when}). 사이트를 만들 때 노트북을 "
-                f"다시 실행하지 않습니다. 모델의 답은 진짜 vLLM({server})이 {model}로 답한 것을 기록해 두었다가 키트의 "
-                f"모의 vLLM 서버가 재생한 것입니다. CI는 이 노트북을 실행해 출력을 셀마다 저장된 것과 비교합니다"
-                f"(nbval, strict): 코드 셀 {p.code_cells}개 가운데 {mock}개를 변경마다 모의 서버로, {real}개를 전체 "
-                f"실행에서 진짜 vLLM으로 비교합니다.")
-        if p.ignored:
-            body += f" 시간을 재는 셀 {p.ignored}개는 비교하지 않습니다."
-        if p.lax_on_real + p.skip_on_real:
-            body += (f" 모델의 글이나 서버의 수치를 보여 주는 셀 {p.lax_on_real + p.skip_on_real}개는 진짜 vLLM에서는 "
-                     "실행만 하고 비교하지 않습니다.")
-        title = "출력의 출처"
-    else:
-        when = (f"commit <code>{e(p.short)}</code> ({e(p.date)})" if p.commit else "an unknown commit (not a git checkout)")
-        when += " or earlier (a shallow clone)" if p.shallow and p.commit else ""
-        when += " plus uncommitted changes" if p.dirty else ""
-        body = (f"The outputs on this page are the ones stored in <code>{e(p.path)}</code> at {when}; building the "
-                f"site does not run the notebook. The model's answers were recorded from real vLLM ({server}) "
-                f"serving {model}, and are replayed by the kit's mock vLLM server. CI runs this notebook and "
-                f"compares its outputs with these, cell by cell (nbval, strict): {mock} of its {p.code_cells} code "
-                f"cells against the mock on every change, {real} against real vLLM in the full run.")
-        if p.ignored:
-            body += f" {_cells(p.ignored)} that measure time {'is' if p.ignored == 1 else 'are'} never compared."
-        if p.lax_on_real + p.skip_on_real:
-            n = p.lax_on_real + p.skip_on_real
-            body += (f" Against real vLLM, {_cells(n)} that show model text or the server's own figures "
-                     f"{'runs' if n == 1 else 'run'} without being compared.")
-        title = "Where these outputs come from"
-    label = LABELS[lang]["download"]
+    body = text["body"].format(
+        path=e(p.path), when=when, server=", ".join(e(s) for s in p.recorded_from),
+        model=", ".join(e(m) for m in p.models), cells=p.code_cells, mock=mock,
+        real=mock - p.lax_on_real - p.skip_on_real)
+    if p.ignored:
+        body += text["ignored"].format(**_counted(p.ignored))
+    if p.lax_on_real + p.skip_on_real:
+        body += text["lax"].format(**_counted(p.lax_on_real + p.skip_on_real))
     name = e(Path(p.path).name)
-    return (f'<aside class="admonition note kit-provenance"><p class="admonition-title">{title}</p>'
-            f"<p>{body}</p><p class=\"kit-download\"><a href=\"{e(download)}\" download=\"{name}\">"
-            f"{label} ({name})</a></p></aside>")
+    return (f'<aside class="admonition note kit-provenance"><p class="admonition-title">{text["title"]}</p>'
+            f'<p>{body}</p><p class="kit-download"><a href="{e(download)}" download="{name}">'
+            f'{LABELS[lang]["download"]} ({name})</a></p></aside>')
 
 
 # ---- staging: the Sphinx source tree of one language -------------------------------------------------
