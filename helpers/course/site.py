@@ -265,6 +265,7 @@ def provenance_html(p: Provenance, lang: str, download: str) -> str:
 
 
 _LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(([^)\s]+)\)")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
 
@@ -306,6 +307,24 @@ def rewrite_links(text: str, source: str, docname: str, lang: str, targets: dict
         raise SiteError("links to files outside the site (link to a page, or to the repository by URL):\n  "
                         + "\n  ".join(problems))
     return out
+
+
+def copy_images(text: str, source: str, docname: str, dest: Path, root: Path = ROOT) -> str:
+    """Relative images of a markdown file, copied into the staged tree (``_assets/<repo path>``) and re-aimed
+    there; a missing one is left as it is, for Sphinx to report."""
+    def repl(m):
+        alt, target = m.group(1), m.group(2)
+        if _SCHEME.match(target):
+            return m.group(0)
+        rel = os.path.normpath(os.path.join(os.path.dirname(source), target)).replace(os.sep, "/")
+        if not (root / rel).is_file():
+            return m.group(0)
+        copy = dest / "_assets" / rel
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / rel, copy)
+        return f"![{alt}]({'../' * docname.count('/')}_assets/{rel})"
+
+    return _IMAGE.sub(repl, text)
 
 
 def course_index(text: str, lang: str, lessons: list[str]) -> str:
@@ -354,6 +373,7 @@ def stage(lang: str, pages: list[Page], dest: Path, root: Path = ROOT) -> dict:
         if page.kind == "course":
             text = course_index(text, lang, lessons)
         text = rewrite_links(text, rel, page.docname, lang, targets)
+        text = copy_images(text, rel, page.docname, dest, root)
         if page.english_only and lang == "ko":
             why = ENGLISH_ONLY_DOCS[page.docname.split("/")[-1]]
             title, _, rest = text.partition("\n")

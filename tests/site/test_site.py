@@ -248,3 +248,26 @@ def test_a_css_file_fetching_from_the_network_is_found(built):
     (built / "en" / "_static" / "t.css").write_text("@import 'https://fonts.example/x.css'; a { b: url(data:x) }")
     assert site_check.check_site(built, ("ko", "en"), ["01_first"]) == [
         "en/_static/t.css: loads https://fonts.example/x.css from the network"]
+
+
+def test_stage_writes_one_language_tree(course, tmp_path):
+    (course / "docs" / "img").mkdir()
+    (course / "docs" / "img" / "a.png").write_bytes(b"png")
+    (course / "docs" / "workshop.ko.md").write_text("# 워크숍\n![화면](img/a.png) ![없음](img/gone.png)\n")
+    pages = site.discover(course)
+    dest = tmp_path / "stage-ko"
+    meta = site.stage("ko", pages, dest, course)
+    assert meta["pages"] == [p.docname for p in pages] and set(meta["provenance"]) == {"01_first", "02_second",
+                                                                                      "solutions/01_first"}
+    index = (dest / "index.md").read_text()
+    assert ":caption: 과정\n\ncourse\n01_first\n02_second\n```" in index
+    assert ":caption: 풀이\n\nsolutions/01_first\n```" in index
+    assert ":caption: 참고 자료\n\nglossary\ndocs/workshop\ndocs/benchmarks\n```" in index
+    assert (dest / "_extra" / "ipynb" / "solutions" / "01_first.ipynb").read_bytes() == \
+        (course / "notebooks" / "ko" / "solutions" / "01_first.ipynb").read_bytes()
+    workshop = (dest / "docs" / "workshop.md").read_text()
+    assert "![화면](../_assets/docs/img/a.png)" in workshop and (dest / "_assets" / "docs" / "img" / "a.png").is_file()
+    assert "![없음](img/gone.png)" in workshop  # left for Sphinx to report as missing
+    bench = (dest / "docs" / "benchmarks.md").read_text()
+    assert bench.startswith("# Benchmarks\n\n```{note}\n이 보고서는 영어로만 씁니다(") and '<div lang="en">' in bench
+    assert (dest / "course.md").read_text().startswith("# 노트북\n[`01_first`](01_first.ipynb) 먼저")
