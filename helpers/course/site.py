@@ -402,7 +402,8 @@ LANDING = """<!DOCTYPE html>
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>vLLM Chat Kit</title>
 <style>
-body {{ font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; padding: 0 1rem; line-height: 1.6; }}
+body {{ font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; padding: 0 1rem; line-height: 1.6;
+       word-break: keep-all; overflow-wrap: break-word; }}
 a {{ display: block; font-size: 1.3rem; margin: .6rem 0; }}
 </style></head>
 <body>
