@@ -14,12 +14,13 @@ REAL_VENV  ?= .venv-real
 REAL_PY    := $(REAL_VENV)/bin/python
 REAL_STAMP := $(REAL_VENV)/.installed-stamp
 BROWSER_STAMP := $(VENV)/.browser-stamp
+DOCS_STAMP := $(VENV)/.docs-stamp
 # `make test-browser BROWSER_NOTEBOOKS="ko/01 en/07"` checks only those (prefixes under notebooks/).
 BROWSER_NOTEBOOKS ?=
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 
-.PHONY: run test test-latest test-browser test-real lab notebooks record fidelity bench lock clean help
+.PHONY: run test test-latest test-browser test-real docs test-docs lab notebooks record fidelity bench lock clean help
 
 help:
 	@echo "make run        execute every notebook (embedded mock, or VLLM_BASE_URL) -> build/run/"
@@ -28,6 +29,8 @@ help:
 	@echo "make test-real  the same against real vLLM (CPU build + SmolLM2, built offline)"
 	@echo "make test-latest  the suite against the newest LangChain and openai releases (upstream drift)"
 	@echo "make lock       regenerate requirements/*.txt from pyproject.toml (UPGRADE=1: newest allowed)"
+	@echo "make docs       the course as a static site (ko + en) from the stored outputs -> build/site/"
+	@echo "make test-docs  every page of build/site/ checked in headless Chromium -> build/site-check/"
 	@echo "make lab        open the course in JupyterLab"
 	@echo "make notebooks  regenerate notebooks/{ko,en} from notebooks/_src and refresh stored outputs"
 
@@ -95,6 +98,22 @@ $(BROWSER_STAMP): $(STAMP) requirements/browser.txt
 test-browser: $(BROWSER_STAMP)
 	bash tests/browser/ensure_chromium.sh
 	$(PY) tests/browser/walkthrough.py $(BROWSER_NOTEBOOKS)
+
+# The course as a static site: READMEs, course index, lessons and solutions (their stored outputs: nothing is
+# executed), glossary and docs/, in Korean and English; Sphinx + MyST-NB + Furo (helpers/course/site.py).
+# It fails on a broken link, a missing image, a notebook outside the navigation, a page in one language only.
+$(DOCS_STAMP): $(STAMP) requirements/docs.txt
+	@$(call locked_venv,$(VENV),requirements/docs.txt)
+	@touch $(DOCS_STAMP)
+
+docs: $(DOCS_STAMP)
+	$(PY) -m helpers.course.site build
+
+# The built site in headless Chromium (after `make docs`): every page served on loopback, its links, images,
+# language switch, Korean font and search; screenshots in build/site-check/ (tests/site/check_site.py).
+test-docs: $(BROWSER_STAMP)
+	bash tests/browser/ensure_chromium.sh
+	$(PY) tests/site/check_site.py
 
 # JupyterLab on the course: its lab settings as this venv's defaults, --allow-root as root (helpers/lab.py).
 lab: $(STAMP)

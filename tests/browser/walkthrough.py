@@ -45,6 +45,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from browser_common import CHROMIUM_ARGS, find_chromium, korean_font
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 OUT = ROOT / "build" / "browser"
@@ -57,20 +59,6 @@ LAB_START_LIMIT_S = 90
 MAX_ERROR_LINES = 15  # an expected error in a lesson is a short message, not a page of traceback
 SETTLE_S = 1.5  # after the kernel is ready: JupyterLab updates the notebook's metadata from kernel_info
 EXPECTED_ERROR_TAG = "raises-exception"
-# A code point no font draws (unassigned): it renders as the missing-glyph box, the reference for "tofu".
-MISSING_GLYPH = "\u0378"
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # root in CI / containers
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    # Without these Chromium phones home at start-up; on a closed network its own connections are refused.
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 # Console messages of type "error" that say nothing about the course, each with why it is harmless.
 # Keep this list minimal: every entry hides a class of real errors. Empty today: with the course's lab settings
 # (no news feed, no update check) JupyterLab requests nothing outside loopback, and nothing else logs an error.
@@ -298,71 +286,6 @@ JS_OUTPUTS = """() => {
 
 JS_TOASTS = """() => [...document.querySelectorAll('.Toastify__toast')].map(t => t.innerText.replace(/\\s+/g, ' ').trim())"""
 
-JS_FONT = """([missing]) => {
-  const p = [...document.querySelectorAll('.jp-MarkdownCell .jp-RenderedMarkdown p')]
-    .find(e => /[\\uac00-\\ud7a3]/.test(e.textContent));
-  if (!p) return null;
-  const cs = getComputedStyle(p);
-  const font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
-  const syllables = [...new Set(p.textContent.match(/[\\uac00-\\ud7a3]/g))].slice(0, 8);
-  const ctx = document.createElement('canvas').getContext('2d');
-  ctx.font = font;
-  // Two probes next to the notebook (not inside it), in the paragraph's font: Hangul only, missing glyphs only.
-  for (const [id, text] of [['kit-probe-hangul', syllables.join('')], ['kit-probe-missing', missing.repeat(3)]]) {
-    const s = document.createElement('span');
-    s.id = id; s.textContent = text; s.style.font = font; s.lang = document.documentElement.lang;
-    document.body.appendChild(s);
-  }
-  return {
-    family: cs.fontFamily, font, paragraph: p.textContent.slice(0, 40), syllables,
-    widths: syllables.map(ch => ctx.measureText(ch).width), missingWidth: ctx.measureText(missing).width,
-  };
-}"""
-
-
-def platform_fonts(cdp, selector: str) -> dict[str, int]:
-    """The fonts Chromium actually drew an element's text with (DevTools CSS.getPlatformFontsForNode)."""
-    root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
-    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
-    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
-    return {f["familyName"]: f["glyphCount"] for f in fonts}
-
-
-def check_korean_font(page, result: Result) -> None:
-    """Korean text must be drawn with glyphs, not missing-glyph boxes.
-
-    Two measurements, both of which fail without a CJK font (checked with fonts-noto-cjk hidden from
-    fontconfig): (1) in the paragraph's computed font, each Hangul syllable must be wider or narrower than
-    the missing-glyph box of an unassigned code point (without a Hangul font both are the same box);
-    (2) DevTools' platform fonts: the font Chromium drew the Hangul probe with must not be the one it drew
-    the missing-glyph probe with. ``document.fonts.check()`` is no test: it answers true for any local
-    font name, even one that does not exist.
-    """
-    info = page.evaluate(JS_FONT, [MISSING_GLYPH])
-    if info is None:
-        result.failures.append("no markdown paragraph with Korean text found to check the font")
-        return
-    cdp = page.context.new_cdp_session(page)
-    try:
-        cdp.send("DOM.enable")
-        cdp.send("CSS.enable")
-        hangul_fonts = platform_fonts(cdp, "#kit-probe-hangul")
-        missing_fonts = platform_fonts(cdp, "#kit-probe-missing")
-    finally:
-        page.evaluate("() => document.querySelectorAll('[id^=kit-probe-]').forEach(e => e.remove())")
-        cdp.detach()
-    result.font = ", ".join(hangul_fonts) or "?"
-    boxes = [ch for ch, w in zip(info["syllables"], info["widths"]) if abs(w - info["missingWidth"]) < 0.5]
-    shared = sorted(set(hangul_fonts) & set(missing_fonts))
-    if boxes or shared or not hangul_fonts:
-        result.failures.append(
-            f"Korean text renders as missing-glyph boxes: in the paragraph {info['paragraph']!r} "
-            f"(font-family: {info['family']}) "
-            + (f"{''.join(boxes)} measure {info['missingWidth']:.1f} px like the missing-glyph box; " if boxes else "")
-            + f"Chromium draws Hangul with {hangul_fonts or 'nothing'} and a missing glyph with {missing_fonts}. "
-            "Install a Korean font: Debian package fonts-noto-cjk (apt-get install fonts-noto-cjk)")
-
-
 def metadata_diff(stored, live, path="metadata", out=None, limit=6):
     """Paths where the notebook's metadata as JupyterLab holds it differs from the file's (why it is dirty)."""
     out = [] if out is None else out
@@ -451,7 +374,9 @@ def check_notebook(browser, lab: Lab, path: Path) -> Result:
 
         # 2. The Korean text's font.
         if name.startswith("ko/"):
-            check_korean_font(page, result)
+            result.font, failure = korean_font(page, ".jp-MarkdownCell .jp-RenderedMarkdown p")
+            if failure:
+                result.failures.append(failure)
 
         toasts = page.evaluate(JS_TOASTS)
 
@@ -557,15 +482,6 @@ def print_table(results: list[Result]) -> None:
     print("\ncells: code cells that ran / code cells; seconds: Run All Cells to the last cell done "
           f"(limit {RUN_LIMIT_S} s); errors: error outputs (allowed only in cells tagged {EXPECTED_ERROR_TAG!r}); "
           "font: what Chromium drew Korean with")
-
-
-def find_chromium() -> str:
-    chromium = os.environ.get("CHROMIUM") or shutil.which("chromium")
-    if not chromium:
-        raise SystemExit("No Chromium: install the Debian packages chromium and fonts-noto-cjk "
-                         "(apt-get install chromium fonts-noto-cjk), or set CHROMIUM=/path/to/chromium. "
-                         "`make test-browser` installs them itself when run as root.")
-    return chromium
 
 
 def select(names: list[str]) -> list[Path]:

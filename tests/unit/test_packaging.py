@@ -100,3 +100,27 @@ def test_ci_runs_the_readme_test_command():
     assert "make run" in readme and "make test" in readme
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^run:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
+
+
+# Extras a maintainer installs with pip on top of environment.yml (its comment names them); `real` has its own
+# environment-real.yml. A new extra must be placed in one of the two.
+MAINTAINER_EXTRAS = {"test", "browser", "docs"}
+
+
+def test_environment_yml_carries_no_maintainer_extra_and_names_each():
+    extras = PROJECT["optional-dependencies"]
+    assert set(extras) == MAINTAINER_EXTRAS | {"real"}
+    carried = _names(yaml_conda_list("environment.yml") + yaml_pip_list("environment.yml"))
+    for extra in MAINTAINER_EXTRAS:
+        assert not carried & _names(extras[extra]), (extra, sorted(carried & _names(extras[extra])))
+    hint = re.search(r"pip install -e '\.\[([a-z,]+)\]'", (ROOT / "environment.yml").read_text())
+    assert hint and set(hint.group(1).split(",")) == MAINTAINER_EXTRAS
+
+
+def test_docs_extra_builds_the_site_and_ci_checks_it():
+    assert {"sphinx", "myst-nb", "furo", "sphinx-copybutton"} <= _names(PROJECT["optional-dependencies"]["docs"])
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^docs:", makefile, re.M) and re.search(r"^test-docs:", makefile, re.M)
+    assert "requirements/docs.txt" in makefile  # the docs extra's lock
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert ci.index("make docs") < ci.index("make test-docs")
