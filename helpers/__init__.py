@@ -7,6 +7,7 @@ Public names (imported lazily, so ``import helpers.mock`` stays free of LangChai
 - ``start_mock``                        -- one more mock server (no tool flags, an API key, a slow one) for a lesson
 - ``realistic_timing``                  -- for timing lessons: a real server as is, else a mock paced like real vLLM
 - ``chat_model``                        -- a ``ChatOpenAI`` wired to that server
+- ``embedding_model``                   -- an ``OpenAIEmbeddings`` wired to the embedding server
 - ``KitError`` and its subclasses       -- errors that say what to do next
 """
 
@@ -23,6 +24,7 @@ __all__ = [
     "start_mock",
     "realistic_timing",
     "chat_model",
+    "embedding_model",
     "KitError",
     "ServerUnreachableError",
     "UnknownModelError",
@@ -40,6 +42,7 @@ _LOCATIONS = {
     "start_mock": "helpers.session",
     "realistic_timing": "helpers.session",
     "chat_model": "helpers.client",
+    "embedding_model": "helpers.client",
     "KitError": "helpers.errors",
     "ServerUnreachableError": "helpers.errors",
     "UnknownModelError": "helpers.errors",

@@ -24,6 +24,7 @@ def test_traffic_records_what_chatopenai_really_sends(server):
     assert body["model"] == server.model and body["stream"] is False
     assert traffic.last_response["choices"][0]["finish_reason"] in ("stop", "length")
     assert "stop_reason" in traffic.last_response["choices"][0], "the raw body keeps what LangChain drops"
+    assert traffic.paths == ["/v1/chat/completions"]
 
 
 def test_time_stream_measures_a_server_side_delay():
