@@ -122,8 +122,9 @@ def _canonical_message(msg) -> dict:
 def canonical_request(body: dict) -> dict:
     """The parts of a chat/completions request that decide the generated text (see module doc)."""
     out: dict = {"model": body.get("model")}
-    if body.get("_endpoint"):  # a Responses request, as its chat equivalent (helpers.mock.responses.chat_body)
-        out["endpoint"] = body["_endpoint"]
+    endpoint = body.get("_endpoint") or body.get("endpoint")  # "endpoint": an already canonical request
+    if endpoint:  # a Responses request, as its chat equivalent (helpers.mock.responses.chat_body)
+        out["endpoint"] = endpoint
     if "messages" in body:
         out["messages"] = [_canonical_message(m) for m in body.get("messages") or []]
     for name, default in _TEXT_FIELDS.items():
