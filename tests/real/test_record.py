@@ -132,7 +132,19 @@ def _fake_upstream():
     async def health(request):
         return Response(status_code=200)
 
-    app = Starlette(routes=[Route("/v1/chat/completions", chat, methods=["POST"]), Route("/health", health)])
+    async def responses(request):
+        body = await request.json()
+        seen.append((body, request.headers.get("authorization")))
+        answer = {"id": "resp_1", "object": "response", "status": "completed",
+                  "output": [{"type": "message", "content": [{"type": "output_text", "text": "Hi 안"}]}],
+                  "usage": {"input_tokens": 30, "output_tokens": 4, "total_tokens": 34}}
+        if body.get("stream"):
+            done = {"type": "response.completed", "sequence_number": 1, "response": answer}
+            return Response(f"event: response.completed\ndata: {json.dumps(done)}\n\n", media_type="text/event-stream")
+        return JSONResponse(answer)
+
+    app = Starlette(routes=[Route("/v1/chat/completions", chat, methods=["POST"]), Route("/health", health),
+                            Route("/v1/responses", responses, methods=["POST"])])
     return app, seen
 
 
@@ -178,3 +190,52 @@ def test_proxy_lists_greedy_answers_that_differ_from_the_recording(proxy):
     httpx.post(url + "/v1/chat/completions", json={"messages": message, "temperature": 0, "max_tokens": 3})
     assert len(recorder.mismatches) == 1 and "'Other'" in recorder.mismatches[0]
     assert len(recorder.store) == 2  # still recorded: the entry is what the stream said
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_responses_request_is_recorded_through_its_chat_equivalent(proxy, stream):
+    from helpers.mock.responses import chat_body
+
+    url, recorder, seen = proxy
+    body = {"model": MODEL, "input": "hello", "instructions": "Be brief.", "temperature": 0, "max_output_tokens": 8,
+            "stream": stream}
+    response = httpx.post(url + "/v1/responses", json=body)
+    assert response.status_code == 200
+    recorded = seen[-1][0]  # the chat stream the proxy asked for
+    assert recorded["messages"] == [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "hello"}]
+    assert recorded["max_tokens"] == 8 and recorded["return_token_ids"] is True and "_endpoint" not in recorded
+    (entry,) = recorder.store.entries()
+    assert entry["key"] == request_key(chat_body(body)) != request_key({**chat_body(body), "_endpoint": None})
+    assert entry["request"]["endpoint"] == "responses"
+    assert recorder.mismatches == [] and recorder.failures == []
+
+
+def test_embeddings_are_recorded_exactly_and_replayed_by_the_embedding_mock(tmp_path):
+    from helpers.mock import MockSettings, start_in_thread
+    from helpers.mock.embeddings import pack
+
+    with start_in_thread(MockSettings(api_keys=[], embed=True, max_model_len=512, replay_store=None)) as real:
+        recorder = Recorder(real.url, ReplayStore(), [MODEL], "test")
+        front = ProxyThread(create_proxy_app(recorder)).start()
+        try:
+            texts = ["서울의 날씨", "hello"]
+            got = httpx.post(front.url + "/v1/embeddings", json={"model": MODEL, "input": texts}).json()
+            b64 = httpx.post(front.url + "/v1/embeddings", json={"input": "x", "encoding_format": "base64"}).json()
+            httpx.post(front.url + "/v1/embeddings", json={"model": MODEL, "input": [19556, 905]})
+        finally:
+            front.stop()
+    assert len(recorder.store.embedding_entries()) == 2
+    assert len(recorder.failures) == 1 and "token ids" in recorder.failures[0]
+    path = tmp_path / "replay.json"
+    recorder.store.save(path)
+    # a mock with a different made-up scheme would differ; the replaying mock gives the recorded numbers back
+    with start_in_thread(MockSettings(api_keys=[], embed=True, max_model_len=512, replay_store=str(path),
+                                      replay_only=True)) as mock:
+        again = httpx.post(mock.url + "/v1/embeddings", json={"model": MODEL, "input": texts})
+        assert again.status_code == 200
+        assert [d["embedding"] for d in again.json()["data"]] == [d["embedding"] for d in got["data"]]
+        assert again.json()["usage"] == got["usage"]
+        one = httpx.post(mock.url + "/v1/embeddings", json={"input": "x"}).json()["data"][0]["embedding"]
+        assert pack(one) == b64["data"][0]["embedding"]  # the same float32 numbers as the base64 answer
+        missing = httpx.post(mock.url + "/v1/embeddings", json={"input": "never recorded"})
+        assert missing.status_code == 404 and "make record" in missing.json()["error"]["message"]
