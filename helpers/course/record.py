@@ -243,7 +243,8 @@ class Recorder:
             if got != want and deterministic:
                 self.mismatches.append(f"{label}: the notebook got {got!r:.200} but the recording is {want!r:.200}")
         with self.lock:
-            self.store.add(entry)
+            if _reaches_as_far(entry, self.store.lookup(entry["key"])):
+                self.store.add(entry)
             self.recorded += 1
 
 
@@ -284,6 +285,17 @@ class Recorder:
         with self.lock:
             self.store.add_embedding(entry)
             self.recorded += 1
+
+
+def _reaches_as_far(entry: dict, old: dict | None) -> bool:
+    """Whether ``entry`` should replace ``old``, a recording of the same request (the key leaves out the token
+    budget): unless ``old`` was recorded with a larger budget. A longer recording also answers every smaller budget
+    (the mock cuts it), so a notebook that asks the same thing with ``max_tokens=1`` after ``max_tokens=128`` keeps
+    the 128-token answer."""
+    if old is None:
+        return True
+    reach = [float("inf") if e.get("max_tokens") is None else e["max_tokens"] for e in (entry, old)]
+    return reach[0] >= reach[1]
 
 
 def _label(body: dict) -> str:

@@ -173,6 +173,17 @@ def test_proxy_forwards_and_records_one_entry(proxy):
     assert recorder.mismatches == [] and recorder.failures == []
 
 
+def test_a_smaller_budget_does_not_replace_a_longer_recording_of_the_same_request(proxy):
+    url, recorder, _ = proxy
+    message = [{"role": "user", "content": "hello"}]
+    for budget in (128, 1):  # as lesson 08 asks: the answer, then only the prompt's token count
+        httpx.post(url + "/v1/chat/completions", json={"messages": message, "temperature": 0, "max_tokens": budget})
+    (entry,) = recorder.store.entries()
+    assert entry["max_tokens"] == 128 and recorder.recorded == 2
+    httpx.post(url + "/v1/chat/completions", json={"messages": message, "temperature": 0})  # no budget: reaches further
+    assert recorder.store.entries()[0]["max_tokens"] is None
+
+
 def test_proxy_passes_errors_and_other_routes_through_without_recording(proxy):
     url, recorder, seen = proxy
     bad = httpx.post(url + "/v1/chat/completions", json={"messages": [], "max_tokens": 0})
