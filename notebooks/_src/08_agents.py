@@ -105,11 +105,11 @@ def steps(state):
 question = {"messages": [{"role": "user", "content": "What is the weather in Paris?"}]}
 steps(agent.invoke(question))
 # %% [markdown] ko
-# 모델은 도구를 부르지 않고 바로 글로 답했고(날씨를 지어냈습니다), 도구 호출이 없으니 루프는 한 단계 만에
+# 모델은 도구를 부르지 않고 바로 글로 답했고, 도구 호출이 없으니 루프는 한 단계 만에
 # 끝났습니다. 05에서 본 것과 같습니다. 그런데 *왜*일까요?
 # %% [markdown] en
-# The model answered in prose at once (making up the weather) instead of calling a tool, and with no tool call the loop
-# ended after one step, as in notebook 05. But *why*?
+# The model answered in prose at once instead of calling a tool, and with no tool call the loop ended after one step,
+# as in notebook 05. But *why*?
 # %% [markdown] ko
 # ## 2. 모델은 도구 목록을 본 적이 없습니다
 # 요청 본문에는 도구 두 개가 분명히 실렸습니다.
