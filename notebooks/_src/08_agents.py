@@ -176,7 +176,7 @@ forced = create_agent(chat, tools, system_prompt=SYSTEM, middleware=[call_a_tool
 first_request = len(traffic.requests)
 steps(forced.invoke(question))
 # %% [markdown] ko
-# 이번에는 네 단계입니다: 모델이 `get_weather(city="Paris")`를 부르고, `tools` 노드가 실행한 결과가
+# 이번에는 메시지가 넷입니다: 모델이 `get_weather(city="Paris")`를 부르고, `tools` 노드가 실행한 결과가
 # `ToolMessage`로 붙고, 두 번째 모델 호출은 도구를 강제하지 않으므로 모델이 도구의 결과로 답합니다.
 # %% [markdown] en
 # Four messages this time: the model calls `get_weather(city="Paris")`, the `tools` node's result is appended as a
