@@ -22,25 +22,42 @@ t=$SECONDS
 $REAL_PY -m helpers build-model
 echo "model ready in $((SECONDS - t)) s"
 
-step "start vLLM CPU on $URL (log: $log)"
-t=$SECONDS
-setsid $REAL_PY -m helpers serve-vllm --port "$PORT" >"$log" 2>&1 &
-server_pid=$!
-stop_server() {
-    kill -TERM -- "-$server_pid" 2>/dev/null || true
-    for _ in $(seq 30); do kill -0 "$server_pid" 2>/dev/null || break; sleep 1; done
-    kill -KILL -- "-$server_pid" 2>/dev/null || true
+EMBED_PORT=${REAL_EMBED_PORT:-$(free_port)}
+EMBED_URL=http://127.0.0.1:$EMBED_PORT
+embed_log=build/real/vllm-embed-server.log
+pids=()
+stop_servers() {
+    for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do
+        for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+        kill -KILL -- "-$pid" 2>/dev/null || true
+    done
 }
-trap stop_server EXIT
-healthy() { $PY -c "import httpx, sys; sys.exit(httpx.get('$URL/health', timeout=2).status_code != 200)" 2>/dev/null; }
-until healthy; do
-    if ! kill -0 "$server_pid" 2>/dev/null; then
-        echo "vLLM exited during start-up; last lines of $log:"; tail -n 40 "$log"; exit 1
-    fi
-    if (( SECONDS - t > 900 )); then echo "vLLM not healthy after 900 s"; tail -n 40 "$log"; exit 1; fi
-    sleep 2
-done
-echo "vLLM healthy in $((SECONDS - t)) s"
+trap stop_servers EXIT
+healthy() { $PY -c "import httpx, sys; sys.exit(httpx.get('$1/health', timeout=2).status_code != 200)" 2>/dev/null; }
+wait_healthy() {  # URL PID LOG
+    local t=$SECONDS
+    until healthy "$1"; do
+        if ! kill -0 "$2" 2>/dev/null; then
+            echo "vLLM exited during start-up; last lines of $3:"; tail -n 40 "$3"; exit 1
+        fi
+        if (( SECONDS - t > 900 )); then echo "vLLM not healthy after 900 s"; tail -n 40 "$3"; exit 1; fi
+        sleep 2
+    done
+    echo "vLLM at $1 healthy in $((SECONDS - t)) s"
+}
+
+# The chat server, then the embedding server (--runner pooling --convert embed) that lesson 10 and the recorder use;
+# one after the other, since two start-ups at once on 2 cores take longer than both in a row.
+step "start vLLM CPU on $URL (log: $log)"
+setsid $REAL_PY -m helpers serve-vllm --port "$PORT" >"$log" 2>&1 &
+pids+=($!)
+wait_healthy "$URL" "${pids[0]}" "$log"
+step "start the vLLM CPU embedding server on $EMBED_URL (log: $embed_log)"
+setsid $REAL_PY -m helpers serve-vllm --embed --port "$EMBED_PORT" >"$embed_log" 2>&1 &
+pids+=($!)
+wait_healthy "$EMBED_URL" "${pids[1]}" "$embed_log"
+export VLLM_EMBED_BASE_URL=$EMBED_URL
 $PY -m helpers check --base-url "$URL"
 
 case "$mode" in
@@ -66,13 +83,13 @@ test)
 record)
     step "record every notebook request into helpers/mock/data/replay.json"
     # KIT_LANE=real: cells a 135M model cannot do (tag skip-on-real) are skipped, so the rest still records
-    KIT_LANE=real $PY -m helpers record --upstream "$URL"
+    KIT_LANE=real $PY -m helpers record --upstream "$URL" --embed-upstream "$EMBED_URL"
     step "refresh the notebooks' stored outputs against the mock (which now replays real vLLM)"
-    env -u VLLM_BASE_URL $PY -m helpers build-notebooks --execute
+    env -u VLLM_BASE_URL -u VLLM_EMBED_BASE_URL $PY -m helpers build-notebooks --execute
     ;;
 fidelity)
     step "fidelity report"
-    $PY -m helpers fidelity --real "$URL"
+    $PY -m helpers fidelity --real "$URL" --embed-real "$EMBED_URL"
     ;;
 *) echo "unknown mode $mode (test | record | fidelity)"; exit 2 ;;
 esac

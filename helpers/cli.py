@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from pathlib import Path
 
@@ -81,8 +82,10 @@ def _build_notebooks(args) -> int:
     sources = [s for s in all_sources() if not args.names or any(n in s.name for n in args.names)]
     server = None
     if args.execute:
+        from helpers.course.runner import KERNEL_ENV
         from helpers.session import ensure_server
 
+        os.environ.update(KERNEL_ENV)  # the embedded mock answers only what was recorded from real vLLM, as in nbval
         server = ensure_server()
         print(f"Executing against {server.base_url} ({'embedded mock' if server.embedded else 'configured server'})")
     for source in sources:

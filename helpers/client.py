@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from langchain_openai import ChatOpenAI
+from langchain_openai import ChatOpenAI, OpenAIEmbeddings
 
 from helpers.config import ServerConfig
 from helpers.session import ensure_server
@@ -31,3 +31,22 @@ def chat_model(config: ServerConfig | None = None, **overrides) -> ChatOpenAI:
     }
     params.update(overrides)
     return ChatOpenAI(**params)
+
+
+def embedding_model(config: ServerConfig, **overrides) -> OpenAIEmbeddings:
+    """Return ``OpenAIEmbeddings`` for an embedding server's ``config`` (see :func:`helpers.ensure_embedding_server`).
+
+    Wires ``model``, ``base_url``, ``api_key``, ``timeout`` and ``max_retries`` as :func:`chat_model` does, and
+    ``check_embedding_ctx_length=False``: by default ``OpenAIEmbeddings`` splits the text with tiktoken, OpenAI's
+    tokenizer, and sends token ids, which a vLLM model reads with its own vocabulary; this way it sends the text.
+    """
+    params = {
+        "model": config.model,
+        "base_url": config.base_url,
+        "api_key": config.api_key,
+        "timeout": config.timeout,
+        "max_retries": config.max_retries,
+        "check_embedding_ctx_length": False,
+    }
+    params.update(overrides)
+    return OpenAIEmbeddings(**params)

@@ -16,6 +16,10 @@ from helpers.discovery import check_health, resolve_model
 
 _lock = threading.Lock()
 _embedded = []  # running mocks started by this process
+_embedded_embed = []  # the embedding mock started by this process (ensure_embedding_server)
+
+#: Where the embedding server is (``python -m helpers serve-vllm --embed``); unset: the embedded embedding mock.
+ENV_EMBED_BASE_URL = "VLLM_EMBED_BASE_URL"
 
 
 #: ``VLLM_CHAT_KIT_REPLAY_ONLY=1``: mocks this process starts answer only what was recorded from real vLLM (anything
@@ -43,7 +47,7 @@ def start_kit_mock():
 
 
 def start_mock(*, tool_calling: bool = True, api_key: str | None = None, first_token_delay: float = 0.0,
-               pacing: str | None = None):
+               pacing: str | None = None, embed: bool = False):
     """Start one more mock vLLM server in this process, shaped like a vLLM started with matching flags.
 
     ``tool_calling=False``: a ``vllm serve`` without ``--enable-auto-tool-choice --tool-call-parser``.
@@ -51,10 +55,16 @@ def start_mock(*, tool_calling: bool = True, api_key: str | None = None, first_t
     before the first token, as on an overloaded server. ``pacing``: a profile name from
     ``helpers.mock.pacing.PROFILES`` (e.g. ``"vllm-0.32-cpu-smollm2-135m"``): answer at that measured real
     server's speed, tokens arriving over time and concurrent requests batched; None (default): instant.
+    ``embed=True``: the embedding server instead (``python -m helpers serve-vllm --embed``: ``/v1/embeddings``, no
+    chat; a 512-token context).
     Returns a handle with ``.url`` (no ``/v1``), ``.base_url`` and ``.stop()``; it also stops with the kernel.
     """
     from helpers.mock import MockSettings, start_in_thread
+    from helpers.mock.settings import EMBED_MAX_MODEL_LEN
 
+    if embed:
+        return start_in_thread(MockSettings(embed=True, max_model_len=EMBED_MAX_MODEL_LEN,
+                                            api_keys=[api_key] if api_key else [], replay_only=_replay_only(None)))
     settings = MockSettings(
         enable_auto_tool_choice=tool_calling,
         tool_call_parser="hermes" if tool_calling else None,
@@ -102,6 +112,8 @@ def stop_embedded_servers() -> None:
     with _lock:
         while _embedded:
             _embedded.pop().stop()
+        while _embedded_embed:
+            _embedded_embed.pop().stop()
 
 
 atexit.register(stop_embedded_servers)
@@ -124,5 +136,28 @@ def ensure_server(
     config = resolve_config(base_url, model, api_key, timeout=timeout, max_retries=max_retries)
     if config.base_url is None:
         config = config.with_(base_url=normalize_base_url(_embedded_mock_url()), embedded=True)
+    check_health(config)
+    return resolve_model(config)
+
+
+def ensure_embedding_server(base_url: str | None = None, model: str | None = None,
+                            api_key: str | None = None) -> ServerConfig:
+    """Like :func:`ensure_server`, for the embedding server (vLLM serves embeddings from a second server, started
+    with ``--runner pooling --convert embed``: ``python -m helpers serve-vllm --embed``).
+
+    Resolution: argument > ``VLLM_EMBED_BASE_URL`` > an embedded embedding mock (started once per process; replay
+    only under the kit's runners, like the chat mock). ``VLLM_MODEL`` is not read: the embedding server's model is
+    asked from the server. Raises what :func:`ensure_server` raises.
+    """
+    url = base_url if base_url not in (None, "") else os.environ.get(ENV_EMBED_BASE_URL) or None
+    config = resolve_config(url, model or None, api_key, environ={})
+    if config.base_url is None:
+        with _lock:
+            if not _embedded_embed:
+                _embedded_embed.append(start_mock(embed=True))
+            root = _embedded_embed[0].url
+        config = config.with_(base_url=normalize_base_url(root), embedded=True)
+    elif api_key in (None, "") and os.environ.get("VLLM_API_KEY"):
+        config = config.with_(api_key=os.environ["VLLM_API_KEY"])
     check_health(config)
     return resolve_model(config)

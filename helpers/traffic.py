@@ -1,7 +1,8 @@
 """See what actually goes over the wire between ChatOpenAI and the server.
 
 ``traffic = Traffic()`` records every request body ChatOpenAI sends and every JSON body the server
-answers. Hand its client to the chat model: ``chat_model(server, http_client=traffic.client())``.
+answers, and the path each request went to (``traffic.paths``: ``/v1/chat/completions``, ``/v1/responses``, ...).
+Hand its client to the chat model: ``chat_model(server, http_client=traffic.client())``.
 Streamed (server-sent event) answers are not buffered; they are recorded as ``{"stream": True}``.
 """
 
@@ -18,6 +19,7 @@ class Traffic:
     def __init__(self):
         self.requests: list[dict] = []
         self.responses: list[dict] = []
+        self.paths: list[str] = []
 
     def client(self, **kwargs) -> httpx.Client:
         """An ``httpx.Client`` that records into this object (pass it as ``http_client=``)."""
@@ -27,6 +29,7 @@ class Traffic:
     def _on_request(self, request: httpx.Request) -> None:
         body = request.content
         self.requests.append(json.loads(body) if body else {})
+        self.paths.append(request.url.path)
 
     def _on_response(self, response: httpx.Response) -> None:
         if response.headers.get("content-type", "").startswith("application/json"):

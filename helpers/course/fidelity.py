@@ -14,7 +14,7 @@ shows whether the mock matches real vLLM on:
   usage, error, ``[DONE]``) and each kind's key paths;
 * **values**: fields that depend neither on the words nor on the tokenizer (``object``, ``model``,
   ``index``, ``role``, tool type/name, model cards);
-* **prompt**: prompt token counts (the mock approximates the tokenizer);
+* **prompt**: prompt token counts (the mock uses SmolLM2's own tokenizer and chat template);
 * **generation**: text, finish reasons and completion tokens (equal only when the mock replays a
   recording of this exact request).
 
@@ -48,9 +48,11 @@ STABLE_PATHS = (
     "choices[].index", "choices[].message.role", "choices[].message.tool_calls[].type",
     "choices[].message.tool_calls[].function.name",
     "data[].id", "data[].object", "data[].owned_by", "data[].root", "data[].parent", "data[].max_model_len",
+    "data[].index", "output[].type", "output[].role", "output[].name", "tool_choice", "temperature",
+    "max_output_tokens",
 )
 # Token counts of the prompt: equal only if the mock's tokenizer and chat template match the model's.
-PROMPT_PATHS = ("usage.prompt_tokens", "count")
+PROMPT_PATHS = ("usage.prompt_tokens", "count", "usage.input_tokens")
 # Behaviour of real vLLM 0.32 (CPU build, SmolLM2) found while building the mock and the recorder.
 REAL_NOTES = (
     "Greedy answers (`temperature: 0`) are not bit-reproducible across requests on the CPU build: the same request "
@@ -69,6 +71,17 @@ REAL_NOTES = (
     "the model answers in prose. Every `tool_choice` (even named) needs `--enable-auto-tool-choice "
     "--tool-call-parser`.",
     "`GET /v1/models/{id}` does not exist (404 `{\"detail\":\"Not Found\"}`), as in 0.33.",
+    "The Responses API (`/v1/responses`) stores nothing unless the server runs with "
+    "`VLLM_ENABLE_RESPONSES_API_STORE=1`: `previous_response_id` and `GET /v1/responses/{id}` answer 404, "
+    "`background` is refused. With `tool_choice: \"auto\"` SmolLM2 answers in prose (its template ignores `tools`); "
+    "`\"required\"` gives a `function_call` item whose arguments are a JSON string (`\"Paris\"`). A streamed "
+    "request with `include: [\"message.output_text.logprobs\"]` and `top_logprobs` above 20 breaks the stream "
+    "(the server logs \"response already started\"); the kit's catalogue leaves it out.",
+    "The chat server has no `/v1/embeddings` (404 `{\"detail\":\"Not Found\"}`). The embedding server "
+    "(`--runner pooling --convert embed`, `VLLM_CPU_KVCACHE_SPACE=1`, `--max-model-len 512`) returns 576-dimension "
+    "unit vectors (SmolLM2's hidden size; Korean too), writes them as float32 (`-0.012552365`), and has no chat, "
+    "completions or Responses routes (404); it also serves `/pooling`, `/v2/embed`, `/v1/score` and `/v1/rerank`, "
+    "which the mock does not imitate.",
 )
 COLUMNS = ("status", "error", "message", "keys", "stream", "values", "prompt", "generation")
 STRUCTURAL = ("status", "error", "keys", "stream", "values")
@@ -178,6 +191,8 @@ def event_kind(event) -> str:
         return "done"
     if not isinstance(event, dict):
         return "text"
+    if isinstance(event.get("type"), str) and "sequence_number" in event:  # the Responses API's named events
+        return event["type"]
     if "error" in event:
         return "error"
     choices = event.get("choices")
@@ -219,7 +234,9 @@ def framing(events: list) -> tuple[list[str], dict[str, set[str]]]:
                 roles_first = False
             seen_other = seen_other or kind != "role"
         else:
-            tail.append(kind)
+            label = kind + "*" if kind.endswith(".delta") else kind  # runs of deltas: their number is the text's
+            if not (label.endswith("*") and tail and tail[-1] == label):
+                tail.append(label)
         if isinstance(event, dict):
             keys.setdefault(kind, set()).update(key_paths(event))
     summary = [f"[{i}] " + " ".join(per[i]) for i in sorted(per)]
@@ -239,7 +256,29 @@ def metric_families(text: str) -> set[str]:
     return {m.group(1) for m in re.finditer(r"^# TYPE (\S+) ", text, re.M) if m.group(1).startswith("vllm:")}
 
 
+def _response_object(exchange: Exchange) -> dict | None:
+    """The ``response`` of a Responses answer (a stream's ``response.completed`` event), else None."""
+    if exchange.events is not None:
+        done = [e["response"] for e in exchange.events if isinstance(e, dict) and e.get("type") == "response.completed"]
+        return done[-1] if done else None
+    data = exchange.data
+    return data if isinstance(data, dict) and data.get("object") == "response" else None
+
+
+def _response_text(response: dict) -> list[str]:
+    texts = []
+    for item in response.get("output") or ():
+        if item.get("type") == "message":
+            texts.append("".join(part.get("text") or "" for part in item.get("content") or ()))
+        elif item.get("type") == "function_call":
+            texts.append(f"{item.get('name')}({item.get('arguments')})")
+    return texts
+
+
 def generated_text(exchange: Exchange) -> list[str] | None:
+    response = _response_object(exchange)
+    if response is not None:
+        return _response_text(response)
     if exchange.events is not None:
         texts: dict[int, str] = {}
         for event in exchange.events:
@@ -327,6 +366,10 @@ def compare(case: Case, mock: Exchange, real: Exchange) -> Verdict:
     elif isinstance(real.data, (dict, list)) or isinstance(mock.data, (dict, list)):
         keys_m = {p for p in key_paths(mock.data) if not _dynamic_key(p)}
         keys_r = {p for p in key_paths(real.data) if not _dynamic_key(p)}
+        if values_at(mock.data, "status") != values_at(real.data, "status"):
+            # A response cut at max_output_tokens says why in incomplete_details (see the generation column).
+            keys_m = {p for p in keys_m if not p.startswith("incomplete_details.")}
+            keys_r = {p for p in keys_r if not p.startswith("incomplete_details.")}
         if values_at(mock.data, "choices[].finish_reason") != values_at(real.data, "choices[].finish_reason"):
             # Whether a message carries tool_calls depends on what was generated (see the generation column).
             keys_m = {p for p in keys_m if not p.startswith("choices[].message.tool_calls")}
@@ -354,6 +397,11 @@ def compare(case: Case, mock: Exchange, real: Exchange) -> Verdict:
             if mock.content_type != real.content_type:
                 v.notes.append(f"stream content-type: mock {mock.content_type!r}, real {real.content_type!r}")
             same_finish = _finish_reasons(mock.events) == _finish_reasons(real.events)
+            status_m, status_r = _response_object(mock), _response_object(real)
+            if status_m and status_r and status_m.get("status") != status_r.get("status"):
+                for keys in (keys_m, keys_r):  # incomplete_details: the generation column shows why
+                    for kind in keys:
+                        keys[kind] = {p for p in keys[kind] if "incomplete_details." not in p}
             for kind in sorted(set(keys_m) | set(keys_r)):
                 a, b = keys_m.get(kind, set()), keys_r.get(kind, set())
                 if kind == "finish" and not same_finish:
@@ -371,6 +419,9 @@ def compare(case: Case, mock: Exchange, real: Exchange) -> Verdict:
                  for path in STABLE_PATHS
                  if values_at(mock.data, path) and values_at(real.data, path)
                  and values_at(mock.data, path) != values_at(real.data, path)]
+        dims_m, dims_r = _embedding_dimensions(mock.data), _embedding_dimensions(real.data)
+        if dims_m != dims_r:
+            diffs.append(f"embedding dimensions: mock {dims_m}, real {dims_r}")
         cells["values"] = NO if diffs else YES
         v.notes += [f"value {d}" for d in diffs]
     elif mock.events is not None and real.events is not None and mock.status == real.status == 200:
@@ -406,12 +457,25 @@ def _compare_answers(v, mock, real, extract, note) -> str:
     return YES
 
 
+def _embedding_dimensions(data) -> list[int]:
+    """The length of every vector of an embeddings answer (base64: its float32 count)."""
+    import base64
+
+    dims = []
+    for vector in values_at(data, "data[].embedding") if isinstance(data, dict) else []:
+        dims.append(len(vector) if isinstance(vector, list) else len(base64.b64decode(vector)) // 4)
+    return dims
+
+
 def _finish_reasons(events: list) -> list:
     return [c.get("finish_reason") for e in events if isinstance(e, dict) for c in e.get("choices") or ()
             if c.get("finish_reason")]
 
 
 def _prompt_tokens(exchange: Exchange):
+    response = _response_object(exchange)
+    if response is not None:
+        return (response.get("usage") or {}).get("input_tokens")
     if exchange.events is not None:
         for event in exchange.events:
             if isinstance(event, dict) and event.get("usage"):
@@ -429,6 +493,10 @@ def _generation(exchange: Exchange):
     texts = generated_text(exchange)
     if texts is None:
         return None
+    response = _response_object(exchange)
+    if response is not None:
+        return {"text": texts, "finish": [response.get("status")],
+                "completion_tokens": [(response.get("usage") or {}).get("output_tokens")]}
     if exchange.events is not None:
         finish = _finish_reasons(exchange.events)
         usage = [e["usage"].get("completion_tokens") for e in exchange.events
@@ -483,8 +551,9 @@ def render(verdicts: list[Verdict], skipped: list[Case], meta: dict) -> str:
         "real `vllm:` metric family is present in the mock); **stream** SSE framing (content type, event-kind "
         "sequence with runs of content chunks collapsed, keys per event kind); **values** fields that depend neither "
         "on the words nor on the tokenizer (object, model, index, role, tool type/name, model cards); **prompt** "
-        "prompt token counts (the mock approximates SmolLM2's tokenizer); **generation** the text, finish reasons and "
-        "completion tokens (the same only when the mock replays a recording of that exact request). "
+        "prompt token counts (the mock uses SmolLM2's own tokenizer); **generation** the text, finish reasons and "
+        "completion tokens (the same only when the mock replays a recording of that exact request). Embedding cases go "
+        "to the embedding servers (`serve-vllm --embed` and the mock with `embed=True`). "
         f"{YES} same, {NO} differs, {NA} not applicable.",
         "",
         "## Summary",
@@ -528,7 +597,7 @@ def render(verdicts: list[Verdict], skipped: list[Case], meta: dict) -> str:
     if rest:
         lines += ["", "## Token counts and generated text", "",
                   "Expected differences: without a recording of the exact request the mock writes its own text "
-                  "(so finish reasons and completion tokens differ too), and its tokenizer approximates SmolLM2's.", "",
+                  "(so finish reasons and completion tokens differ too).", "",
                   "| # | request | prompt tokens mock/real | generation mock | generation real |", "|---|---|---|---|---|"]
         for i, v in rest:
             pm, pr = _prompt_tokens(v.mock), _prompt_tokens(v.real)
@@ -556,22 +625,29 @@ def _real_meta(client: httpx.Client, real: str) -> dict:
             "root": card.get("root"), "max_model_len": card.get("max_model_len") or 2048}
 
 
-def _start_mock(meta: dict, api_keys: list[str]):
+def _start_mock(meta: dict, api_keys: list[str] | None = None, embed: bool = False):
     from helpers.mock import MockSettings, start_in_thread
 
     settings = MockSettings(served_model_names=[meta["model"]], model_root=meta["root"],
-                            max_model_len=meta["max_model_len"], enable_auto_tool_choice=True,
-                            tool_call_parser="hermes", api_keys=api_keys)
+                            max_model_len=meta["max_model_len"], enable_auto_tool_choice=not embed,
+                            tool_call_parser=None if embed else "hermes", api_keys=api_keys or [], embed=embed)
     return start_in_thread(settings)
 
 
 def run(real: str, mock: str | None, keyed_real: str | None, keyed_mock: str | None,
-        start_keyed_real: bool, only: list[str] | None = None, echo=print) -> tuple[list[Verdict], list[Case], dict]:
+        start_keyed_real: bool, only: list[str] | None = None, echo=print, embed_real: str | None = None,
+        embed_mock: str | None = None, start_embed_real: bool = False) -> tuple[list[Verdict], list[Case], dict]:
+    """Send every case to both sides. The cases for a second real server (the embedding server, the keyed one) run
+    as groups after the others; a server this run starts itself serves only its group, so at most two real
+    servers run at once."""
     from helpers.config import server_root
 
     real = server_root(real)
     cases = [c for c in CASES if not only or any(w.lower() in c.name.lower() for w in only)]
     stack = []
+    skips: list[str] = []
+    verdicts: dict[int, Verdict] = {}
+    skipped: list[Case] = []
     with httpx.Client(timeout=httpx.Timeout(300.0)) as client:
         meta = _real_meta(client, real)
         if mock is None:
@@ -580,44 +656,57 @@ def run(real: str, mock: str | None, keyed_real: str | None, keyed_mock: str | N
             mock_url, mock_label = handle.url, "started in-process with matching flags"
         else:
             mock_url, mock_label = server_root(mock), f"`{mock}`"
-        keyed = [c for c in cases if c.keyed]
-        skip_reason = ""
-        launched = None
-        if keyed and keyed_real is None and start_keyed_real:
-            from helpers.real.launcher import launch_vllm
 
-            echo("starting a real vLLM with --api-key for the auth cases (about 100 s) ...", flush=True)
-            launched = launch_vllm("auto", extra_args=["--api-key", API_KEY])
-            server = launched.__enter__()
-            keyed_real = server.root_url
-        if keyed and keyed_real is None:
-            skip_reason = "no real server with --api-key: pass --keyed-real URL or --start-keyed-real"
-        if keyed and keyed_real is not None and keyed_mock is None:
-            handle = _start_mock(meta, [API_KEY])
-            stack.append(handle)
-            keyed_mock = handle.url
-        verdicts, skipped = [], []
-        try:
-            for case in cases:
-                if case.keyed and keyed_real is None:
-                    skipped.append(case)
-                    continue
-                m_url = server_root(keyed_mock) if case.keyed else mock_url
-                r_url = server_root(keyed_real) if case.keyed else real
+        def play(group: list[Case], m_url: str, r_url: str) -> None:
+            for case in group:
                 started = time.monotonic()
                 m = send(client, m_url, case)
                 r = send(client, r_url, case)
                 verdict = compare(case, m, r)
-                verdicts.append(verdict)
+                verdicts[cases.index(case)] = verdict
                 flag = "differs" if verdict.differs else "same"
                 echo(f"  {case.name:<55} {m.status}/{r.status} {flag} ({time.monotonic() - started:.1f} s)", flush=True)
+
+        def second(group, given_real, given_mock, start, label, launch_kwargs, mock_kwargs, reason):
+            if not group:
+                return
+            if given_real is None and not start:
+                skips.append(reason)
+                skipped.extend(group)
+                return
+            launched = None
+            try:
+                if given_real is None:
+                    from helpers.real.launcher import launch_vllm
+
+                    echo(f"starting {label} ...", flush=True)
+                    launched = launch_vllm("auto", **launch_kwargs)
+                    given_real = launched.__enter__().root_url
+                r_url = server_root(given_real)
+                if given_mock is None:  # the embedding server has its own card; the keyed one is the chat server's
+                    handle = _start_mock(_real_meta(client, r_url) if mock_kwargs.get("embed") else meta, **mock_kwargs)
+                    stack.append(handle)
+                    given_mock = handle.url
+                play(group, server_root(given_mock), r_url)
+            finally:
+                if launched is not None:
+                    launched.__exit__(None, None, None)
+
+        try:
+            play([c for c in cases if not c.keyed and c.server == "chat"], mock_url, real)
+            second([c for c in cases if c.server == "embed"], embed_real, embed_mock, start_embed_real,
+                   "a real vLLM embedding server (--runner pooling --convert embed; about 3 min)", {"embed": True},
+                   {"api_keys": [], "embed": True},
+                   "no real embedding server: pass --embed-real URL or --start-embed-real")
+            second([c for c in cases if c.keyed], keyed_real, keyed_mock, start_keyed_real,
+                   "a real vLLM with --api-key for the auth cases (about 100 s)",
+                   {"extra_args": ["--api-key", API_KEY]}, {"api_keys": [API_KEY]},
+                   "no real server with --api-key: pass --keyed-real URL or --start-keyed-real")
         finally:
-            if launched is not None:
-                launched.__exit__(None, None, None)
             for handle in stack:
                 handle.stop()
-    meta.update(mock=mock_label, skip_reason=skip_reason)
-    return verdicts, skipped, meta
+    meta.update(mock=mock_label, skip_reason="; ".join(skips))
+    return [verdicts[i] for i in sorted(verdicts)], skipped, meta
 
 
 def main_fidelity(argv: list[str] | None = None) -> int:
@@ -631,20 +720,28 @@ def main_fidelity(argv: list[str] | None = None) -> int:
     parser.add_argument("--start-keyed-real", action="store_true",
                         help="start a keyed real vLLM (SmolLM2, CPU) for the auth cases; needs the real extras "
                         "(or VLLM_CHAT_KIT_PYTHON pointing at a Python that has them)")
+    parser.add_argument("--embed-real", help="a real vLLM embedding server (serve-vllm --embed) for the embedding cases")
+    parser.add_argument("--embed-mock", help="a mock embedding server (serve-mock --embed; default: start one)")
+    parser.add_argument("--start-embed-real", action="store_true",
+                        help="start a real embedding server (SmolLM2 through the pooling converter) for those cases")
     parser.add_argument("--only", nargs="+", help="only cases whose name contains one of these words")
     parser.add_argument("--output", default=str(DEFAULT_REPORT), help="report path (default docs/fidelity.md)")
     args = parser.parse_args(argv)
 
     verdicts, skipped, meta = run(args.real, args.mock, args.keyed_real, args.keyed_mock, args.start_keyed_real,
-                                  args.only)
+                                  args.only, embed_real=args.embed_real, embed_mock=args.embed_mock,
+                                  start_embed_real=args.start_embed_real)
     shown = ["python -m helpers fidelity --real URL"] + (["--start-keyed-real"] if args.start_keyed_real else []) + (
-        ["--keyed-real URL"] if args.keyed_real else [])
+        ["--keyed-real URL"] if args.keyed_real else []) + (["--embed-real URL"] if args.embed_real else []) + (
+        ["--start-embed-real"] if args.start_embed_real else [])
     meta.update(
         command=" ".join(shown),
         date=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         real_version=meta["version"], real_model=meta["model"],
         reproduce="python -m helpers serve-vllm --port 8011 &   # or any vLLM serving the kit's model\n"
-                  "python -m helpers fidelity --real http://127.0.0.1:8011 --start-keyed-real",
+                  "python -m helpers serve-vllm --embed --port 8012 &   # the embedding server\n"
+                  "python -m helpers fidelity --real http://127.0.0.1:8011 --embed-real http://127.0.0.1:8012 "
+                  "--start-keyed-real",
     )
     report = render(verdicts, skipped, meta)
     if not args.only:

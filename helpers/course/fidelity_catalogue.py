@@ -41,8 +41,22 @@ class Case:
     headers: dict = field(default_factory=dict)
     stream: bool = False
     keyed: bool = False  # send to the servers that require API_KEY
+    server: str = "chat"  # "embed": the embedding servers (serve-vllm --embed / the mock with embed=True)
     auth: str | None = None  # Authorization header value for keyed cases
     why: str = ""
+
+
+def _resp(**fields) -> dict:
+    return {"model": MODEL, "input": "Say hello in five words.", "temperature": 0, "max_output_tokens": 16, **fields}
+
+
+def _embed(**fields) -> dict:
+    return {"model": MODEL, "input": "hello", **fields}
+
+
+WEATHER_FUNCTION = {"type": "function", "name": "get_weather", "description": "Get the current weather in a city",
+                    "parameters": WEATHER_TOOL["function"]["parameters"]}
+R, E = "/v1/responses", "/v1/embeddings"
 
 
 def _chat(**fields) -> dict:
@@ -161,6 +175,72 @@ CASES: list[Case] = [
     Case("chat_template in request", "errors", body=_chat(chat_template="{{ messages }}")),
     Case("messages is a string", "errors", body={"model": MODEL, "messages": "hi"}),
     Case("temperature is a string", "errors", body=_chat(temperature="hot")),
+    # --- FastAPI's pages ---------------------------------------------------------------------------
+    Case("GET /openapi.json", "pages", "GET", "/openapi.json"),
+    Case("GET /docs (Swagger UI)", "pages", "GET", "/docs"),
+    Case("GET /redoc", "pages", "GET", "/redoc"),
+    Case("POST /docs (405)", "pages", "POST", "/docs", body={}),
+    # --- Responses API (the chat server) -----------------------------------------------------------
+    Case("responses, greedy", "responses", path=R, body=_resp()),
+    Case("responses, instructions + message list", "responses", path=R, body=_resp(
+        instructions="Be brief.", input=[{"role": "user", "content": "Say hello in five words."}], max_output_tokens=8)),
+    Case("responses, input_text parts", "responses", path=R, body=_resp(
+        input=[{"role": "user", "content": [{"type": "input_text", "text": "Hi"}]}], max_output_tokens=3)),
+    Case("responses, Korean input", "responses", path=R, body=_resp(input="안녕하세요! 자기소개를 해 주세요.",
+                                                                    max_output_tokens=12)),
+    Case("responses, model omitted", "responses", path=R, body={"input": "hi", "temperature": 0,
+                                                                 "max_output_tokens": 3}),
+    Case("responses, stream", "responses", path=R, body=_resp(stream=True), stream=True),
+    Case("responses, stream cut at max_output_tokens", "responses", path=R, body=_resp(stream=True, max_output_tokens=3),
+         stream=True),
+    Case("responses, tool_choice required", "responses", path=R, body=_resp(
+        input="What is the weather in Paris?", tools=[WEATHER_FUNCTION], tool_choice="required", max_output_tokens=100)),
+    Case("responses, text.format json_schema", "responses", path=R, body=_resp(
+        input="Give a person", max_output_tokens=30,
+        text={"format": {"type": "json_schema", "name": "person", "schema": PERSON_SCHEMA}})),
+    Case("responses, function_call_output turn", "responses", path=R, body=_resp(max_output_tokens=8, input=[
+        {"role": "user", "content": "What is the weather in Paris?"},
+        {"type": "function_call", "call_id": "c1", "name": "get_weather", "arguments": '{"city": "Paris"}'},
+        {"type": "function_call_output", "call_id": "c1", "output": "18 C"}])),
+    Case("responses: unknown model", "responses", path=R, body=_resp(model="no-such-model")),
+    Case("responses: missing input", "responses", path=R, body={"model": MODEL},
+         why="vLLM reports one more item in the body than the client sent (its request validators add a key before "
+         "the error is reported); the mock reports the body as sent. Same status, type and param."),
+    Case("responses: input is a number", "responses", path=R, body={"model": MODEL, "input": 5}),
+    Case("responses: input []", "responses", path=R, body=_resp(input=[])),
+    Case("responses: max_output_tokens 5000", "responses", path=R, body=_resp(max_output_tokens=5000)),
+    Case("responses: max_output_tokens 0", "responses", path=R, body=_resp(max_output_tokens=0)),
+    Case("responses: input longer than max_model_len", "responses", path=R, body=_resp(input=LONG_TEXT)),
+    Case("responses: temperature 3", "responses", path=R, body=_resp(temperature=3)),
+    Case("responses: previous_response_id (nothing stored)", "responses", path=R,
+         body=_resp(previous_response_id="resp_123")),
+    Case("responses: background", "responses", path=R, body=_resp(background=True)),
+    Case("responses: malformed JSON", "responses", path=R, raw=b'{"model": ', headers={"Content-Type": "application/json"}),
+    Case("GET /v1/responses/{id} (nothing stored)", "responses", "GET", "/v1/responses/resp_123"),
+    Case("POST /v1/responses/{id}/cancel", "responses", path="/v1/responses/resp_123/cancel"),
+    Case("POST /v1/embeddings on the chat server", "responses", path=E, body=_embed()),
+    # --- embeddings (the embedding server: --runner pooling --convert embed) ------------------------
+    Case("embeddings, one text", "embeddings", path=E, body=_embed(), server="embed"),
+    Case("embeddings, Korean + English, base64", "embeddings", path=E, server="embed",
+         body=_embed(input=["서울의 날씨", "The weather in Seoul"], encoding_format="base64")),
+    Case("embeddings, token ids", "embeddings", path=E, body=_embed(input=[19556, 905]), server="embed"),
+    Case("embeddings, model omitted", "embeddings", path=E, body={"input": "hello"}, server="embed"),
+    Case("embeddings: unknown model", "embeddings", path=E, body=_embed(model="no-such-model"), server="embed"),
+    Case("embeddings: missing input", "embeddings", path=E, body={"model": MODEL}, server="embed"),
+    Case("embeddings: input is a number", "embeddings", path=E, body=_embed(input=5), server="embed"),
+    Case("embeddings: empty string", "embeddings", path=E, body=_embed(input=""), server="embed"),
+    Case("embeddings: input []", "embeddings", path=E, body=_embed(input=[]), server="embed"),
+    Case("embeddings: dimensions 8", "embeddings", path=E, body=_embed(dimensions=8), server="embed"),
+    Case("embeddings: encoding_format nope", "embeddings", path=E, body=_embed(encoding_format="nope"), server="embed",
+         why="vLLM lists the literal error once per member of its five-model request union (11 errors); the mock "
+         "reports it once: same status, type and param."),
+    Case("embeddings: longer than max_model_len", "embeddings", path=E, body=_embed(input="word " * 600),
+         server="embed"),
+    Case("embedding server: POST /v1/chat/completions", "embeddings", body=_chat(), server="embed"),
+    Case("embedding server: GET /v1/models", "embeddings", "GET", "/v1/models", server="embed"),
+    Case("embedding server: POST /tokenize", "embeddings", path="/tokenize", body={"model": MODEL, "prompt": "hello"},
+         server="embed"),
+    Case("embedding server: GET /openapi.json", "embeddings", "GET", "/openapi.json", server="embed"),
     # --- auth (servers started with --api-key) -----------------------------------------------------
     Case("auth: no key", "auth", body=_chat(max_tokens=2), keyed=True),
     Case("auth: wrong key", "auth", body=_chat(max_tokens=2), keyed=True, auth="Bearer wrong"),

@@ -9,7 +9,13 @@
    one replay entry: the token pieces per choice (one piece per generated token: its text, ``""``
    for tokens that add no text such as EOS), ``finish_reason``/``stop_reason``, tool calls as
    name + arguments, and ``prompt_tokens`` (format: :mod:`helpers.mock.replay`);
-3. runs every notebook in ``notebooks/{en,ko}`` and their solutions with papermill against the
+3. for each successful ``POST /v1/responses`` (plain or streamed) it records the chat request vLLM renders
+   for it (:func:`helpers.mock.responses.chat_body`) the same way, keyed as a Responses request, and checks that
+   the recording's text and prompt tokens are the ones the notebook got;
+4. with ``--embed-upstream URL`` (an embedding server, ``serve-vllm --embed``) a second proxy stands in front of
+   it (``VLLM_EMBED_BASE_URL`` points the notebooks at it) and every successful ``POST /v1/embeddings`` of texts
+   is stored as it came: the vectors as base64 float32 (exact), the prompt tokens;
+5. runs every notebook in ``notebooks/{en,ko}`` and their solutions with papermill against the
    proxy, then saves the store (sorted by key, one entry per request) to
    ``helpers/mock/data/replay.json``.
 
@@ -34,11 +40,15 @@ from pathlib import Path
 
 import httpx
 
+from helpers.mock import embeddings as mock_embeddings
 from helpers.mock.replay import ReplayStore, canonical_request, load_store, request_key
+from helpers.mock.responses import chat_body as responses_chat_body
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_STORE = Path(__file__).resolve().parents[1] / "mock" / "data" / "replay.json"
 CHAT_PATH = "/v1/chat/completions"
+RESPONSES_PATH = "/v1/responses"
+EMBEDDINGS_PATH = "/v1/embeddings"
 # Headers that describe one hop, not the message; httpx and uvicorn set their own.
 HOP_HEADERS = {"host", "content-length", "transfer-encoding", "connection", "keep-alive", "content-encoding",
                "accept-encoding", "upgrade", "proxy-authorization", "te", "trailer"}
@@ -54,8 +64,13 @@ class RecordingError(RuntimeError):
 
 
 def recording_body(body: dict) -> dict:
-    """The request the proxy sends upstream to learn the token pieces of ``body``'s answer."""
-    out = {k: v for k, v in body.items() if k not in _DROP_FOR_RECORDING}
+    """The request the proxy sends upstream to learn the token pieces of ``body``'s answer (with the chat
+    request's ``logprobs``/``top_logprobs`` when it asks for them: the mock replays those too)."""
+    out = {k: v for k, v in body.items() if k not in _DROP_FOR_RECORDING and k != "_endpoint"}
+    if body.get("logprobs") is True and "messages" in body:
+        out["logprobs"] = True
+        if body.get("top_logprobs") is not None:
+            out["top_logprobs"] = body["top_logprobs"]
     out["stream"] = True
     out["stream_options"] = {"include_usage": True}
     out["return_token_ids"] = True
@@ -88,7 +103,9 @@ def entry_from_stream(events: list[dict]) -> tuple[int, list[dict]]:
             completion_total = event["usage"]["completion_tokens"]
         for choice in event.get("choices") or ():
             slot = choices.setdefault(choice["index"], {"pieces": [], "finish_reason": None, "stop_reason": None,
-                                                        "tool_calls": {}})
+                                                        "tool_calls": {}, "logprobs": None})
+            if isinstance(choice.get("logprobs"), dict):  # one entry per token of the chunk
+                slot["logprobs"] = (slot["logprobs"] or []) + list(choice["logprobs"].get("content") or [])
             delta = choice.get("delta") or {}
             text = delta.get("content") or ""
             ids = choice.get("token_ids")
@@ -119,8 +136,14 @@ def entry_from_stream(events: list[dict]) -> tuple[int, list[dict]]:
         if slot["finish_reason"] is None:
             raise RecordingError(f"choice {index} never finished in the stream")
         calls = [slot["tool_calls"][i] for i in sorted(slot["tool_calls"])] or None
-        out.append({"pieces": slot["pieces"], "finish_reason": slot["finish_reason"],
-                    "stop_reason": slot["stop_reason"], "tool_calls": calls})
+        entry = {"pieces": slot["pieces"], "finish_reason": slot["finish_reason"],
+                 "stop_reason": slot["stop_reason"], "tool_calls": calls}
+        if slot["logprobs"] is not None:
+            if len(slot["logprobs"]) != len(slot["pieces"]):
+                raise RecordingError(f"choice {index}: {len(slot['logprobs'])} logprobs for "
+                                     f"{len(slot['pieces'])} tokens")
+            entry["logprobs"] = slot["logprobs"]
+        out.append(entry)
     if sum(len(c["pieces"]) for c in out) != completion_total:
         raise RecordingError(f"the stream gave {sum(len(c['pieces']) for c in out)} token pieces "
                              f"but usage says {completion_total} completion tokens")
@@ -145,6 +168,48 @@ def answer_of(response_json: dict) -> list[dict]:
         out.append({"content": message.get("content") or "", "finish_reason": choice.get("finish_reason"),
                     "tool_calls": calls})
     return out
+
+
+def response_answer_of(response_json: dict) -> tuple[list[dict], int | None]:
+    """(answer as :func:`answer_of` gives it, input tokens) of a Responses API ``response`` object."""
+    text, calls = "", []
+    for item in response_json.get("output") or ():
+        if item.get("type") == "message":
+            text += "".join(part.get("text") or "" for part in item.get("content") or ())
+        elif item.get("type") == "function_call":
+            calls.append({"name": item.get("name"), "arguments": item.get("arguments")})
+    finish = "length" if response_json.get("status") == "incomplete" else None
+    usage = response_json.get("usage") or {}
+    return [{"content": text, "finish": finish, "tool_calls": calls or None}], usage.get("input_tokens")
+
+
+def final_response(sse_text: str) -> dict | None:
+    """The ``response`` of a Responses stream's last ``response.completed`` event."""
+    found = None
+    for block in sse_text.replace("\r\n", "\n").split("\n\n"):
+        for line in block.split("\n"):
+            if line.startswith("data:"):
+                try:
+                    event = json.loads(line[5:].strip())
+                except json.JSONDecodeError:
+                    continue
+                if isinstance(event, dict) and event.get("type") == "response.completed":
+                    found = event.get("response")
+    return found
+
+
+def embedding_entry(body: dict, response_json: dict, model: str, source: str) -> dict | None:
+    """A replay entry for a ``/v1/embeddings`` request of texts and its answer (None: token ids or bytes)."""
+    texts = mock_embeddings.texts_of(body.get("input"))
+    if texts is None:
+        return None
+    vectors = []
+    for item in sorted(response_json["data"], key=lambda d: d["index"]):
+        vector = item["embedding"]
+        vectors.append(vector if isinstance(vector, str) and sys.byteorder == "little"
+                       else mock_embeddings.pack(mock_embeddings.unpack(vector) if isinstance(vector, str) else vector))
+    return {"key": mock_embeddings.embedding_key(model, texts), "model": model, "input": texts,
+            "prompt_tokens": response_json["usage"]["prompt_tokens"], "vectors": vectors, "source": source}
 
 
 # --------------------------------------------------------------------------- the proxy
@@ -183,6 +248,12 @@ class Recorder:
         entry = {"request": canonical_request(body), "max_tokens": budget(body), "prompt_tokens": prompt_tokens,
                  "choices": choices, "source": self.source}
         entry["key"] = request_key(body)
+        if body.get("logprobs") is True:
+            entry["top_logprobs"] = body.get("top_logprobs") or 0
+        else:
+            kept = self.store.lookup(entry["key"])
+            if kept is not None and "top_logprobs" in kept:
+                return  # the same request recorded with logprobs answers this one too; keep that recording
         if answered is not None:
             got = answer_of(answered)
             want = [{"content": "".join(c["pieces"]), "finish_reason": c["finish_reason"], "tool_calls": c["tool_calls"]}
@@ -191,8 +262,59 @@ class Recorder:
             if got != want and deterministic:
                 self.mismatches.append(f"{label}: the notebook got {got!r:.200} but the recording is {want!r:.200}")
         with self.lock:
-            self.store.add(entry)
+            if _reaches_as_far(entry, self.store.lookup(entry["key"])):
+                self.store.add(entry)
             self.recorded += 1
+
+
+    async def record_response(self, client: httpx.AsyncClient, body: dict, headers: dict,
+                              answered: dict | None) -> None:
+        """A Responses request: record its chat equivalent, keyed as a Responses request."""
+        body = self.resolved(body)
+        try:
+            chat = responses_chat_body(body)
+        except ValueError as exc:
+            self.failures.append(f"{_label({'messages': [{'content': str(body.get('input'))}]})}: {exc}")
+            return
+        expected_prompt = None
+        if answered is not None:
+            got, expected_prompt = response_answer_of(answered)
+        await self.record(client, chat, headers, None)
+        entry = self.store.lookup(request_key(chat))
+        if entry is None or answered is None:
+            return
+        want = [{"content": "" if c["tool_calls"] else "".join(c["pieces"]),
+                 "finish": "length" if c["finish_reason"] == "length" else None, "tool_calls": c["tool_calls"]}
+                for c in entry["choices"]]
+        label = _label(chat)
+        if expected_prompt is not None and expected_prompt != entry["prompt_tokens"]:
+            self.failures.append(f"{label}: /v1/responses counted {expected_prompt} input tokens, its chat equivalent "
+                                 f"{entry['prompt_tokens']}: the mock's translation of this request is not vLLM's")
+        deterministic = body.get("temperature") == 0 or body.get("seed") is not None
+        if got != want and deterministic:
+            self.mismatches.append(f"{label}: the notebook got {got!r:.200} but the recording is {want!r:.200}")
+
+    def record_embedding(self, body: dict, answered: dict) -> None:
+        body = self.resolved(body)
+        entry = embedding_entry(body, answered, body["model"], self.source)
+        if entry is None:
+            self.failures.append(f"embeddings of {str(body.get('input'))[:60]!r}: only texts are recorded "
+                                 "(token ids and encoding_format bytes are not)")
+            return
+        with self.lock:
+            self.store.add_embedding(entry)
+            self.recorded += 1
+
+
+def _reaches_as_far(entry: dict, old: dict | None) -> bool:
+    """Whether ``entry`` should replace ``old``, a recording of the same request (the key leaves out the token
+    budget): unless ``old`` was recorded with a larger budget. A longer recording also answers every smaller budget
+    (the mock cuts it), so a notebook that asks the same thing with ``max_tokens=1`` after ``max_tokens=128`` keeps
+    the 128-token answer."""
+    if old is None:
+        return True
+    reach = [float("inf") if e.get("max_tokens") is None else e["max_tokens"] for e in (entry, old)]
+    return reach[0] >= reach[1]
 
 
 def _label(body: dict) -> str:
@@ -220,14 +342,21 @@ def create_proxy_app(recorder: Recorder):
         headers = _forward_headers(request.headers)
         url = recorder.upstream + request.url.path + (f"?{request.url.query}" if request.url.query else "")
         upstream = await client.request(request.method, url, content=body, headers=headers)
-        if request.method == "POST" and request.url.path == CHAT_PATH and upstream.status_code == 200:
+        path = request.url.path
+        if request.method == "POST" and path in (CHAT_PATH, RESPONSES_PATH, EMBEDDINGS_PATH) \
+                and upstream.status_code == 200:
             try:
                 payload = json.loads(body)
             except json.JSONDecodeError:
                 payload = None
-            if isinstance(payload, dict):
+            if isinstance(payload, dict) and path == CHAT_PATH:
                 answered = None if payload.get("stream") else upstream.json()
                 await recorder.record(client, payload, headers, answered)
+            elif isinstance(payload, dict) and path == RESPONSES_PATH:
+                answered = final_response(upstream.text) if payload.get("stream") else upstream.json()
+                await recorder.record_response(client, payload, headers, answered)
+            elif isinstance(payload, dict) and upstream.headers.get("content-type", "").startswith("application/json"):
+                recorder.record_embedding(payload, upstream.json())
         return Response(upstream.content, status_code=upstream.status_code,
                         headers=_forward_headers(upstream.headers))
 
@@ -300,6 +429,8 @@ def main_record(argv: list[str] | None = None) -> int:
         "into the mock's replay store.",
     )
     parser.add_argument("--upstream", required=True, help="the real vLLM server, e.g. http://127.0.0.1:8011")
+    parser.add_argument("--embed-upstream", help="the real embedding server (serve-vllm --embed), e.g. "
+                        "http://127.0.0.1:8012: notebooks reach it through a second recording proxy")
     parser.add_argument("--store", default=str(DEFAULT_STORE), help=f"replay file (default {DEFAULT_STORE.relative_to(REPO)})")
     parser.add_argument("--lang", nargs="+", default=["en", "ko"], choices=["en", "ko"])
     parser.add_argument("--only", nargs="+", help="only notebooks whose file name contains one of these")
@@ -323,8 +454,16 @@ def main_record(argv: list[str] | None = None) -> int:
         print("No notebooks matched; check --lang/--only.", file=sys.stderr)
         return 2
     proxy = ProxyThread(create_proxy_app(recorder)).start()
-    previous = os.environ.get("VLLM_BASE_URL")
+    embed_recorder = embed_proxy = None
+    if args.embed_upstream:
+        embed_upstream = server_root(args.embed_upstream)
+        embed_served, _ = _served_models(embed_upstream, api_key)
+        embed_recorder = Recorder(embed_upstream, store, embed_served, recorder.source, lock=recorder.lock)
+        embed_proxy = ProxyThread(create_proxy_app(embed_recorder)).start()
+    previous = {name: os.environ.get(name) for name in ("VLLM_BASE_URL", "VLLM_EMBED_BASE_URL")}
     os.environ["VLLM_BASE_URL"] = proxy.url  # notebook kernels inherit it
+    if embed_proxy is not None:
+        os.environ["VLLM_EMBED_BASE_URL"] = embed_proxy.url
     try:
         server = ServerConfig(base_url=proxy.url + "/v1", model=served[0], api_key=api_key or "EMPTY")
         print(f"Recording {len(paths)} notebooks: proxy {proxy.url} -> {upstream} (vLLM {version}, model {served[0]})")
@@ -333,14 +472,20 @@ def main_record(argv: list[str] | None = None) -> int:
         seconds = time.monotonic() - started
     finally:
         proxy.stop()
-        if previous is None:
-            os.environ.pop("VLLM_BASE_URL", None)
-        else:
-            os.environ["VLLM_BASE_URL"] = previous
+        if embed_proxy is not None:
+            embed_proxy.stop()
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     store.save(args.store)
+    if embed_recorder is not None:
+        recorder.recorded += embed_recorder.recorded
+        recorder.failures += embed_recorder.failures
     print()
     print(format_summary(results, server))
-    print(f"\nRecorded {recorder.recorded} chat requests ({len(store)} distinct entries) in {seconds:.0f} s -> {args.store}")
+    print(f"\nRecorded {recorder.recorded} requests ({len(store)} distinct entries) in {seconds:.0f} s -> {args.store}")
     for line in recorder.mismatches:
         print(f"note: answer differed between the two upstream requests (vLLM CPU is not bit-reproducible): {line}")
     for line in recorder.failures:

@@ -10,7 +10,9 @@ they give the same verdict against the mock and against a real vLLM server. One 
 (``lesson01`` ... ) registers its checks; ``core`` holds the registry, ``tools`` what the checks share.
 """
 
-from helpers.exercises import lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson07  # noqa: F401  (register)
+from helpers.exercises import (  # noqa: F401  (register)
+    lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson07, lesson08, lesson09, lesson10,
+)
 from helpers.exercises.core import EXERCISES, Result, check
 
 __all__ = ["Result", "check", "EXERCISES"]

@@ -14,6 +14,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from . import bodies, streaming
+from . import responses as R
 from . import validation as V
 from .auth import MockMiddleware
 from .completions import Plan, Planner
@@ -176,6 +177,69 @@ class MockServer:
             steps = max((len(c["pieces"]) for c in plan.choices), default=0)
             await asyncio.sleep(s.latency_first_token + s.latency_per_token * max(0, steps - 1))
 
+    # --- responses ---------------------------------------------------------------------------
+    async def responses(self, request: Request) -> Response:
+        started = time.perf_counter()
+        handler = "/v1/responses"
+        try:
+            content_type, header_id = _content_type_and_request_id(request.scope["headers"])
+            body = V.parse_body(await request.body(), content_type)
+            body, plan = self.planner.plan_response(body, header_id)
+        except MockHTTPError as exc:
+            self.metrics.record_http(handler, "POST", exc.status)
+            return _error(exc)
+        except _CLIENT_FAULTS as exc:
+            self.metrics.record_http(handler, "POST", 400)
+            return _error(V.E.bad_request(str(exc)))
+        self.metrics.record_http(handler, "POST", 200)
+        self.metrics.record_request(prompt_tokens=plan.prompt_tokens, choices=plan.choices, n=1,
+                                    max_tokens=plan.budget, started=started)
+        choice = plan.choices[0]
+        common = dict(response_id=plan.request_id, created=plan.created, model=plan.model, max_tokens=plan.budget)
+        if body.get("stream"):
+            events = R.stream_events(body, choice=choice, prompt_tokens=plan.prompt_tokens, **common)
+            return StreamingResponse(_byte_stream([R.sse_event(e) for e in events]), media_type="text/event-stream")
+        return _json(R.envelope(body, status=R.status_of(choice), output=R.output_items(choice),
+                                usage=R.usage(plan.prompt_tokens, len(choice["pieces"])), **common))
+
+    # --- embeddings (the embedding server) ---------------------------------------------------------
+    async def embeddings(self, request: Request) -> Response:
+        from . import embeddings as EM
+
+        try:
+            body = V.parse_body(await request.body(), request.headers.get("content-type"))
+            model, vectors, tokens, fmt = self.planner.plan_embeddings(body)
+        except MockHTTPError as exc:
+            self.metrics.record_http("/v1/embeddings", "POST", exc.status)
+            return _error(exc)
+        except _CLIENT_FAULTS as exc:
+            self.metrics.record_http("/v1/embeddings", "POST", 400)
+            return _error(V.E.bad_request(str(exc)))
+        self.metrics.record_http("/v1/embeddings", "POST", 200)
+        common = dict(request_id=f"embd-{R.random_hex16()}", created=int(time.time()), model=self.settings.model_name,
+                      vectors=vectors, prompt_tokens=tokens)
+        if fmt in ("bytes", "bytes_only"):
+            headers = {"metadata": EM.bytes_metadata(**common)} if fmt == "bytes" else None
+            return StreamingResponse(_byte_stream([b"".join(EM.native_bytes(v) for v in vectors)]),
+                                     media_type="application/octet-stream", headers=headers)
+        return JSONBytes(EM.response_json(encoding_format=fmt, **common))
+
+    # --- FastAPI's pages -------------------------------------------------------------------------
+    async def openapi(self, request: Request) -> Response:
+        from . import pages
+
+        return JSONBytes(pages.openapi_json(self.settings.embed))
+
+    async def page(self, request: Request) -> Response:
+        from . import pages
+
+        name = request.url.path.lstrip("/")
+        return Response(pages.html(name), media_type="text/html")
+
+    async def response_by_id(self, request: Request) -> Response:
+        """Nothing is stored (vLLM without VLLM_ENABLE_RESPONSES_API_STORE): every id is unknown."""
+        return _error(R.not_found(request.path_params["response_id"]))
+
     # --- tokenizer ---------------------------------------------------------------------------
     async def tokenize(self, request: Request) -> Response:
         try:
@@ -207,6 +271,11 @@ class MockServer:
         except _CLIENT_FAULTS as exc:
             return _error(V.E.bad_request(str(exc)))
         return _json({"prompt": text})
+
+
+async def _byte_stream(chunks: list[bytes]):
+    for chunk in chunks:
+        yield chunk
 
 
 def _content_type_and_request_id(raw_headers) -> tuple[str | None, str | None]:
@@ -270,8 +339,18 @@ def create_app(settings: MockSettings | None = None, store: ReplayStore | None =
     # The chat route first: Starlette tries routes in order, and this one carries nearly all the traffic
     # (ChatFastPath serves most chat requests before Starlette; no other route shares the path, so the
     # order changes no answer, 405s included).
-    routes = [
+    generation = [
         _route("/v1/chat/completions", server.chat, "POST"),
+        _route("/v1/completions", server.completions, "POST"),
+        _route("/v1/responses", server.responses, "POST"),
+        _route("/v1/responses/{response_id}", server.response_by_id, "GET"),
+        _route("/v1/responses/{response_id}/cancel", server.response_by_id, "POST"),
+    ]
+    pooling = [_route("/v1/embeddings", server.embeddings, "POST")]
+    # FastAPI's own pages (Starlette routes: GET also answers HEAD)
+    pages = [Route("/openapi.json", server.openapi, methods=["GET"])] + [
+        Route(f"/{name}", server.page, methods=["GET"]) for name in ("docs", "redoc", "docs/oauth2-redirect")]
+    routes = (pooling if settings.embed else generation[:1]) + [
         _route("/health", server.health, "GET"),
         _route("/ping", server.health, "GET"),
         _route("/ping", server.health, "POST"),
@@ -279,16 +358,15 @@ def create_app(settings: MockSettings | None = None, store: ReplayStore | None =
         _route("/load", server.load, "GET"),
         _route("/metrics", server.metrics_route, "GET"),
         _route("/v1/models", server.models, "GET"),
-        _route("/v1/completions", server.completions, "POST"),
         _route("/tokenize", server.tokenize, "POST"),
         _route("/detokenize", server.detokenize, "POST"),
-    ]
+    ] + ([] if settings.embed else generation[1:]) + pages
     # vLLM always installs CORSMiddleware (no allowed origins by default): it adds "vary: Origin".
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_exception},
                     middleware=[Middleware(CORSMiddleware, allow_origins=settings.allowed_origins,
                                            allow_credentials=False, allow_methods=["*"], allow_headers=["*"])])
     app.state.mock = server
-    wrapped = MockMiddleware(ChatFastPath(app, server.chat), settings.api_keys)
+    wrapped = MockMiddleware(app if settings.embed else ChatFastPath(app, server.chat), settings.api_keys)
     wrapped.state = app.state  # type: ignore[attr-defined]
     wrapped.mock = server  # type: ignore[attr-defined]
     return wrapped

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from .logprobs import chat_logprobs, completion_logprobs
+from .logprobs import choice_logprobs, completion_logprobs
 
 
 def random_hex16() -> str:
@@ -51,8 +51,7 @@ def chat_completion(*, request_id: str, created: int, model: str, choices: list[
         out_choices.append({
             "index": index,
             "message": message,
-            "logprobs": chat_logprobs(choice["pieces"], top_logprobs, choice["finish_reason"] != "length")
-            if top_logprobs is not None else None,
+            "logprobs": choice_logprobs(choice, top_logprobs) if top_logprobs is not None else None,
             "finish_reason": choice["finish_reason"],
             "stop_reason": choice["stop_reason"],
             "token_ids": None,

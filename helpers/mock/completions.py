@@ -11,11 +11,22 @@ from . import validation as V
 from .bodies import random_hex16
 from .generator import GenSpec, generate, pick_tool
 from .replay import ReplayStore, canonical_request, replay_choices, request_key
-from .schemas import ChatCompletionSchema, CompletionSchema, NamedToolChoice
+from . import responses as R
+from .schemas import ChatCompletionSchema, CompletionSchema, NamedToolChoice, ResponsesSchema
 from .settings import MockSettings
 from .tokenizer import VOCAB_SIZE, count_tokens, decode, encode, message_text, render_chat
 
 _CACHE_SIZE = 4096
+
+
+def not_recorded() -> V.E.MockHTTPError:
+    """The replay-only mock's answer to a request it holds no recording for."""
+    return V.E.MockHTTPError(
+        404,
+        "vLLM Chat Kit mock (replay only): no answer recorded from real vLLM for this request, and this mock "
+        "makes none up. Record it from a real server: make record (or python -m helpers record --upstream URL).",
+        "NotRecordedError",
+    )
 
 
 def key_text(request: dict) -> str:
@@ -61,21 +72,17 @@ class Planner:
         self._cache: OrderedDict[tuple, list[dict]] = OrderedDict()
 
     # --- shared -------------------------------------------------------------------------------
-    def _choices(self, body: dict, model: str, spec: GenSpec) -> tuple[list[dict], int | None]:
-        """(choices, recorded prompt tokens or None)."""
+    def _choices(self, body: dict, model: str, spec: GenSpec, top_logprobs: int | None = None
+                 ) -> tuple[list[dict], int | None]:
+        """(choices, recorded prompt tokens or None); ``top_logprobs``: the chat request's, when it asks for logprobs."""
         if self.store is not None and self.store.may_hold(body):
             entry = self.store.lookup(request_key(body))
             if entry is not None:
-                choices = replay_choices(entry, spec.budget)
+                choices = replay_choices(entry, spec.budget, top_logprobs)
                 if choices is not None:
                     return choices, entry.get("prompt_tokens")
         if self.settings.replay_only:
-            raise V.E.MockHTTPError(
-                404,
-                "vLLM Chat Kit mock (replay only): no answer recorded from real vLLM for this request, and this mock "
-                "makes none up. Record it from a real server: make record (or python -m helpers record --upstream URL).",
-                "NotRecordedError",
-            )
+            raise not_recorded()
         if not _deterministic(spec):
             return generate(spec), None
         if spec.key_text is None:
@@ -148,7 +155,8 @@ class Planner:
             if not req.stream:
                 raise
             deferred = exc
-        choices, recorded_prompt = self._choices({**body, "model": model}, model, spec) if deferred is None else ([], None)
+        choices, recorded_prompt = self._choices({**body, "model": model}, model, spec, top) if deferred is None \
+            else ([], None)
         role = s.response_role if req.add_generation_prompt else (messages[-1].get("role") if messages else
                                                                    s.response_role)
         echo_prefix = ""
@@ -164,6 +172,75 @@ class Planner:
             top_logprobs=top, tool_mode=spec.tool_mode, role=role, echo_prefix=echo_prefix, deferred_error=deferred,
             stops=stops, include_stop=req.include_stop_str_in_output,
         )
+
+    # --- embeddings -----------------------------------------------------------------------------
+    def plan_embeddings(self, body) -> tuple[str, list[list[float]], int, str]:
+        """(model, vectors, prompt tokens, encoding format) for ``POST /v1/embeddings``, in vLLM's order of checks."""
+        from . import embeddings as EM
+
+        s = self.settings
+        V._require_object(body, ResponsesSchema)
+        EM.check_schema(body)
+        model = body.get("model") or s.served_model_names[0]
+        if model not in s.served_model_names:
+            raise V.E.MockHTTPError(404, f"The model `{model}` does not exist.", "NotFoundError", None)
+        if body.get("dimensions") is not None:
+            raise V.E.bad_request(f"Model '{s.model_name}' does not support Matryoshka embeddings; dimensions must be "
+                                  f"unset (received dimensions={body['dimensions']}).")
+        value = body["input"]
+        if value == []:
+            raise V.E.bad_request("You must pass at least one prompt")
+        texts = EM.texts_of(value)
+        if texts is not None:
+            prompts = [encode(t) for t in texts]
+        elif value and all(isinstance(v, int) for v in value):
+            prompts = [list(value)]
+        else:
+            prompts = [list(p) for p in value]
+        for ids in prompts:
+            if not ids:
+                raise V.E.bad_request("The decoder prompt cannot be empty")
+            V.output_budget(None, "max_tokens", len(ids), s.max_model_len)
+        tokens = sum(len(ids) for ids in prompts)
+        fmt = body.get("encoding_format") or "float"
+        entry = None
+        if self.store is not None and texts is not None:
+            entry = self.store.lookup_embedding(EM.embedding_key(model, texts))
+        if entry is not None:
+            return model, [EM.unpack(v) for v in entry["vectors"]], entry.get("prompt_tokens", tokens), fmt
+        if s.replay_only:
+            raise not_recorded()
+        return model, [EM.made_up_vector(ids) for ids in prompts], tokens, fmt
+
+    # --- responses ------------------------------------------------------------------------------
+    def plan_response(self, body, header_request_id: str | None = None) -> tuple[dict, Plan]:
+        """(the Responses request as validated, the plan of its chat equivalent), in vLLM's order of checks."""
+        from pydantic import ValidationError
+
+        s = self.settings
+        V._require_object(body, ResponsesSchema)
+        try:
+            req = ResponsesSchema.model_validate(body)
+        except ValidationError as exc:
+            raise V._schema_errors(exc) from None
+        if req.background and req.store is False:
+            raise V.E.vllm_error("background can only be used when `store` is true", parameter="background")
+        V.resolve_model(req.model, s.served_model_names)
+        if req.background:  # store=True without VLLM_ENABLE_RESPONSES_API_STORE
+            raise V.E.MockHTTPError(
+                400, "This vLLM engine does not support `store=True` and therefore does not support the background "
+                "mode. To enable these features, set the environment variable `VLLM_ENABLE_RESPONSES_API_STORE=1` "
+                "when launching the vLLM server.", "invalid_request_error", "background")
+        if req.previous_response_id is not None:  # nothing is ever stored
+            raise R.not_found(req.previous_response_id)
+        V.check_max_tokens(req.max_output_tokens, "max_output_tokens", s.max_model_len)
+        try:
+            chat = R.chat_body(body)
+        except R.InputError as exc:
+            raise V.E.vllm_error(str(exc), parameter="input") from None
+        plan = self.plan_chat(chat, header_request_id)
+        plan.request_id = body.get("request_id") or f"resp_{random_hex16()}"
+        return body, plan
 
     @staticmethod
     def _structured(req) -> tuple[dict | None, bool, list | None]:

@@ -43,26 +43,3 @@ SENTENCES = (
     "Prompt templates fill in the blanks of a message before it is sent.",
     "Chains connect a prompt, a model and an output parser.",
 )
-
-# Words that often appear in prompts; they get their own token ids (with and without a leading space).
-COMMON_WORDS = """
-a about above after again against all also am an and any are as ask at be because been before being
-below between both but by can could did do does doing down during each few for from further get give
-go good had has have having he her here hers him his how i if in into is it its just know like make
-many me more most my new no nor not now of off on once one only or other our out over own please same
-say see she should so some such tell than thank thanks that the their them then there these they this
-those through to too two three four five under until up use very want was we well were what when where
-which while who whom why will with would write you your yes hello hi help question answer translate
-english french german italian spanish korean language sentence word words text story poem joke name
-city country weather time date day today number numbers add multiply sum times plus minus equal result
-love programming python code model models server client chat message messages system user assistant
-tool tools function call json schema list short long first last example explain describe summary summarize
-capital paris london seoul berlin rome tokyo world people life work learn learning machine data
-once upon time there was little big old young small great way back home house dog cat tree sun moon water
-fire air food friend family school book music game play run walk talk think feel look find keep let put
-ok okay sure right wrong true false because however therefore example please thanks sorry yes no maybe
-""".split()
-
-PUNCTUATION = list(".,!?;:'\"()[]{}-_/\\*&%$#@+=<>|~`^")
-
-SPECIAL_TOKENS = ("<|endoftext|>", "<|im_start|>", "<|im_end|>")

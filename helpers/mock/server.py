@@ -19,7 +19,7 @@ import uvicorn
 
 from .app import create_app
 from .pacing import PROFILES
-from .settings import DEFAULT_MODEL, MockSettings
+from .settings import DEFAULT_MODEL, EMBED_MAX_MODEL_LEN, MockSettings
 
 _START_TIMEOUT = 30.0
 
@@ -135,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--served-model-name", nargs="+", default=[DEFAULT_MODEL], metavar="NAME",
                    help="model names to answer to; responses report the first")
     p.add_argument("--model", default=None, help="the 'root' shown in /v1/models (default: the first name)")
-    p.add_argument("--max-model-len", type=int, default=2048)
+    p.add_argument("--max-model-len", type=int, default=None, help="context length (default 2048; 512 with --embed)")
     p.add_argument("--api-key", nargs="+", default=None, metavar="KEY",
                    help="require 'Authorization: Bearer KEY' on /v1 (default: $VLLM_API_KEY, else open)")
     p.add_argument("--enable-auto-tool-choice", action="store_true")
@@ -149,14 +149,19 @@ def build_parser() -> argparse.ArgumentParser:
                         f"(profiles: {', '.join(PROFILES)}; default: instant)")
     p.add_argument("--pacing-scale", type=float, default=1.0, metavar="X",
                    help="multiply every paced wait by X (0.1: ten times faster; default 1)")
+    p.add_argument("--embed", action="store_true",
+                   help="act as the embedding server (vllm serve --runner pooling --convert embed): /v1/embeddings, "
+                        "no chat; --max-model-len defaults to 512 like the kit's")
     p.add_argument("--log-level", default="warning")
     return p
 
 
 def settings_from_args(args: argparse.Namespace) -> MockSettings:
-    kwargs = dict(served_model_names=args.served_model_name, model_root=args.model, max_model_len=args.max_model_len,
-                  enable_auto_tool_choice=args.enable_auto_tool_choice, tool_call_parser=args.tool_call_parser,
-                  max_logprobs=args.max_logprobs)
+    max_model_len = args.max_model_len if args.max_model_len is not None else (EMBED_MAX_MODEL_LEN if args.embed else 2048)
+    kwargs = dict(served_model_names=args.served_model_name, model_root=args.model, max_model_len=max_model_len,
+                  enable_auto_tool_choice=args.enable_auto_tool_choice and not args.embed,
+                  tool_call_parser=None if args.embed else args.tool_call_parser,
+                  max_logprobs=args.max_logprobs, embed=args.embed)
     if args.api_key is not None:
         kwargs["api_keys"] = args.api_key
     if args.replay_store is not None:
@@ -202,7 +207,8 @@ def _serve(argv: list[str] | None) -> int:
     def ready() -> None:
         profile = settings.pacing_profile
         paced = f", paced like {profile.name} x{profile.scale:g}" if profile is not None else ""
-        print(f"vLLM mock serving {settings.model_name!r} at {url} (OpenAI base URL {url}/v1){paced}", flush=True)
+        kind = "vLLM mock embedding server" if settings.embed else "vLLM mock"
+        print(f"{kind} serving {settings.model_name!r} at {url} (OpenAI base URL {url}/v1){paced}", flush=True)
 
     server = _Server(_config(create_app(settings), args.log_level), on_started=ready)
     try:

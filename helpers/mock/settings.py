@@ -10,6 +10,7 @@ from .pacing import PacingProfile, resolve_profile
 
 DEFAULT_MODEL = "HuggingFaceTB/SmolLM2-135M-Instruct"
 DEFAULT_VLLM_VERSION = "0.32.0"
+EMBED_MAX_MODEL_LEN = 512  # the kit's embedding server (python -m helpers serve-vllm --embed)
 PACKAGED_REPLAY_STORE = Path(__file__).with_name("data") / "replay.json"
 
 
@@ -55,6 +56,10 @@ class MockSettings:
     # latencies above are added on top. ``pacing_scale`` multiplies every paced wait (0.1: ten times faster).
     pacing: str | PacingProfile | None = None
     pacing_scale: float = 1.0
+    # The embedding server (``vllm serve --runner pooling --convert embed``): /v1/embeddings instead of chat,
+    # completions and responses (those answer 404 as on the real pooling server). Give it the real one's
+    # ``max_model_len`` (the kit's: 512, EMBED_MAX_MODEL_LEN).
+    embed: bool = False
 
     def __post_init__(self) -> None:
         if isinstance(self.served_model_names, str):

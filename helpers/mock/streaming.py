@@ -16,7 +16,7 @@ import re
 
 from .bodies import tool_call_id
 from .jsonutil import dumps
-from .logprobs import chat_logprobs, completion_logprobs
+from .logprobs import choice_logprobs, completion_logprobs
 
 DONE = b"data: [DONE]\n\n"
 
@@ -243,8 +243,7 @@ async def _chat_events(*, request_id: str, created: int, model: str, choices: li
             deltas = hermes_deltas(texts)
         else:
             deltas = [{"content": t} for t in texts]
-        lp = chat_logprobs(pieces, top_logprobs, choice["finish_reason"] != "length")["content"] \
-            if top_logprobs is not None else None
+        lp = choice_logprobs(choice, top_logprobs)["content"] if top_logprobs is not None else None
         plans.append((choice, pieces, deltas, lp))
 
     if first_token_delay:

@@ -14,9 +14,10 @@ import random
 import re
 
 _NUM_RE = re.compile(r"-?\d+(?:\.\d+)?")
-_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_WORD_RE = re.compile(r"[^\W\d_][\w'-]*")  # words of any script: "Paris", "서울", "北京"
 _STOP = frozenset("a an the is are was what who whom which how why when where of to in on for and or "
-                  "please can could would you me my i it its this that with from by at be do does".split())
+                  "please can could would you me my i it its this that with from by at be do does "
+                  "어때 어때요 뭐야 뭔가요 알려줘 알려주세요 주세요 무엇 무엇인가요 什么 怎么样 吗 呢".split())
 _SAMPLE_WORDS = ("example", "mock", "value", "sample", "text", "kit")
 _MAX_DEPTH = 8
 

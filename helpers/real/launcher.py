@@ -48,6 +48,15 @@ CPU_KVCACHE_GIB = "2"
 KIT_MODEL_NAME = DEFAULT_MODEL  # the served name of the offline-built SmolLM2, as the mock serves it
 KIT_MODEL_ARGS = ("--max-model-len", "2048", "--generation-config", "vllm")
 TOOL_ARGS = ("--enable-auto-tool-choice", "--tool-call-parser", "hermes")
+# The embedding server (``embed=True``): the same model through vLLM's pooling converter. It answers
+# /v1/embeddings (576-dimension vectors for SmolLM2) and not /v1/chat/completions; measured on the 0.32 CPU build
+# with 1 GiB of KV cache and a 512-token context (healthy in about 175 s on 2 cores).
+# Pooling: the mean of the last hidden states over the text's tokens. vLLM's default for a converted chat model is the
+# last token's state (LAST); on the course index (lesson 10), MEAN put the right lesson first for 3 of 9 questions,
+# LAST for 1 of 9 (vLLM 0.32 CPU build). Neither makes SmolLM2 a good embedding model; the lesson says so.
+EMBED_ARGS = ("--runner", "pooling", "--convert", "embed", "--pooler-config", '{"pooling_type": "MEAN"}')
+EMBED_MODEL_ARGS = ("--max-model-len", "512")
+EMBED_KVCACHE_GIB = "1"
 ENV_PYTHON = "VLLM_CHAT_KIT_PYTHON"  # the interpreter that has vLLM, when it is not this one
 LOG_TAIL_LINES = 40
 STOP_GRACE_S = 20.0
@@ -207,8 +216,10 @@ def build_command(
     python: str | None = None,
     kit_model: bool = False,
     tools: bool | None = None,
+    embed: bool = False,
 ) -> list[str]:
-    """The argv that starts vLLM. ``kit_model`` adds the kit's defaults for SmolLM2."""
+    """The argv that starts vLLM. ``kit_model`` adds the kit's defaults for SmolLM2; ``embed`` makes it an
+    embedding server (:data:`EMBED_ARGS`; with ``kit_model``, a 512-token context and no tool flags)."""
     python = python or default_python()
     if cpu:
         command = [python, "-m", CPU_ENTRYPOINT, "--model", model]
@@ -218,10 +229,17 @@ def build_command(
         command = [vllm, "serve", model] if vllm else [python, "-m", "vllm.entrypoints.cli.main", "serve", model]
     command += ["--served-model-name", served_model_name, "--host", host, "--port", str(port)]
     extra = list(extra_args)
-    if kit_model:
-        for flag, value in zip(KIT_MODEL_ARGS[::2], KIT_MODEL_ARGS[1::2]):
+    if embed:
+        for flag, value in zip(EMBED_ARGS[::2], EMBED_ARGS[1::2]):
             if not _has_flag(extra, flag):
                 command += [flag, value]
+    defaults = EMBED_MODEL_ARGS if embed else KIT_MODEL_ARGS
+    if kit_model:
+        for flag, value in zip(defaults[::2], defaults[1::2]):
+            if not _has_flag(extra, flag):
+                command += [flag, value]
+    if embed:
+        tools = False
     if (kit_model if tools is None else tools) and not _has_flag(extra, "--tool-call-parser"):
         command += list(TOOL_ARGS)
     return command + extra
@@ -315,6 +333,7 @@ def launch_vllm(
     python: str | None = None,
     tools: bool | None = None,
     command: Sequence[str] | None = None,
+    embed: bool = False,
 ) -> Iterator[VLLMServer]:
     """Start vLLM, wait for ``/health``, yield a :class:`VLLMServer`, stop it on exit.
 
@@ -325,6 +344,8 @@ def launch_vllm(
     ``env`` is added to this process's environment. ``python`` is the interpreter that has vLLM
     (default ``$VLLM_CHAT_KIT_PYTHON`` or this one). ``tools`` forces the tool-call flags on/off.
     ``command`` replaces the whole argv (``{host}`` and ``{port}`` are filled in); tests use it.
+    ``embed=True`` starts an embedding server instead (``--runner pooling --convert embed``; for the kit's model a
+    512-token context and ``VLLM_CPU_KVCACHE_SPACE=1``): it answers ``/v1/embeddings``, not chat.
 
     Raises :class:`helpers.errors.ServerStartError` (with the last lines of the log) when the
     server exits early or is not healthy within ``startup_timeout`` seconds.
@@ -332,6 +353,7 @@ def launch_vllm(
     server = start_vllm(
         model, served_model_name, port=port, host=host, extra_args=extra_args, cpu=cpu, env=env,
         startup_timeout=startup_timeout, log_path=log_path, python=python, tools=tools, command=command,
+        embed=embed,
     )
     try:
         yield server
@@ -353,6 +375,7 @@ def start_vllm(
     python: str | None = None,
     tools: bool | None = None,
     command: Sequence[str] | None = None,
+    embed: bool = False,
 ) -> VLLMServer:
     """Like :func:`launch_vllm` without the ``with``: the caller must call ``.stop()``
     (an ``atexit`` hook and the parent-death signal are the safety net)."""
@@ -372,12 +395,12 @@ def start_vllm(
         model_arg, served, kit = _resolve_model(model, served_model_name)
         is_cpu = detect_cpu_build(python) if cpu is None else cpu
         argv = build_command(model_arg, served, host=host, port=port, extra_args=extra_args, cpu=is_cpu,
-                             python=python, kit_model=kit, tools=tools)
+                             python=python, kit_model=kit, tools=tools, embed=embed)
 
     child_env = dict(os.environ)
     child_env["PYTHONUNBUFFERED"] = "1"
     if is_cpu:
-        child_env.setdefault("VLLM_CPU_KVCACHE_SPACE", CPU_KVCACHE_GIB)
+        child_env.setdefault("VLLM_CPU_KVCACHE_SPACE", EMBED_KVCACHE_GIB if embed else CPU_KVCACHE_GIB)
     child_env.update(env or {})
     if log_path is None:
         handle, name = tempfile.mkstemp(prefix=f"vllm-{port}-", suffix=".log")
@@ -456,6 +479,8 @@ def main_serve_vllm(argv: list[str] | None = None) -> int:
     build = parser.add_mutually_exclusive_group()
     build.add_argument("--cpu", dest="cpu", action="store_true", default=None, help="force the CPU build's entry point")
     build.add_argument("--gpu", dest="cpu", action="store_false", help="force `vllm serve`")
+    parser.add_argument("--embed", action="store_true",
+                        help="an embedding server (--runner pooling --convert embed, mean pooling): /v1/embeddings, no chat")
     parser.add_argument("--startup-timeout", type=float, default=600)
     parser.add_argument("--log", help="server log file (default: a temporary file)")
     args = parser.parse_args(argv)
@@ -464,11 +489,12 @@ def main_serve_vllm(argv: list[str] | None = None) -> int:
     # background job of a non-interactive shell starts with SIGINT ignored), so Ctrl-C during the ~100 s
     # start-up stops the server too; launch_vllm's clean-up holds further signals back until the group is gone.
     with stop_on_signals():
-        print(f"Starting vLLM ({args.model}); on a CPU this takes about two minutes ...", flush=True)
+        kind = "embedding server, " if args.embed else ""
+        print(f"Starting vLLM ({kind}{args.model}); on a CPU this takes about two minutes ...", flush=True)
         try:
             with launch_vllm(args.model, args.served_model_name, port=args.port or None, host=args.host,
                              extra_args=extra, cpu=args.cpu, startup_timeout=args.startup_timeout,
-                             log_path=args.log) as server:
+                             log_path=args.log, embed=args.embed) as server:
                 try:
                     print(f"vLLM is ready: {server.base_url}  (model {server.served_model_name})")
                     print(f"Use it from a notebook:  export VLLM_BASE_URL={server.root_url}")

@@ -10,7 +10,10 @@ so re-recording the packaged store does not touch this test.
 History: taken at 73513d6 (before the performance work). When unseeded sampling moved from a fresh
 ``random.Random`` per choice to one shared generator (a random answer either way), the six unseeded
 answers and the /metrics token counts were re-taken; with the old scheme shimmed in, the new code gave
-all 116 answers of the original snapshot byte for byte.
+all 116 answers of the original snapshot byte for byte. When the mock's tokenizer became SmolLM2's own (issue 12),
+55 answers were re-taken: every made-up answer's pieces and token counts (one piece per SmolLM2 token now), the
+prompt token counts, /tokenize ids and /detokenize text, and the /metrics token counters; the 61 others (replayed
+answers, errors, routes) did not change.
 
     python tests/mock/test_golden.py --update      # rewrite the snapshot (only for intended changes)
 """

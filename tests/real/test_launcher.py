@@ -163,6 +163,18 @@ def test_gpu_command_is_vllm_serve_and_user_flags_win(tmp_path):
     assert "hermes" not in argv and argv.count("--tool-call-parser") == 1
 
 
+def test_embedding_server_command_uses_the_pooling_converter_and_no_chat_flags():
+    argv = build_command("/m", "HuggingFaceTB/SmolLM2-135M-Instruct", host="127.0.0.1", port=9, cpu=True,
+                         python="/py", kit_model=True, embed=True)
+    text = " ".join(argv)
+    assert "--runner pooling --convert embed" in text and "--max-model-len 512" in text
+    assert "--max-model-len 2048" not in text and "--generation-config" not in text
+    assert "--enable-auto-tool-choice" not in text and "--tool-call-parser" not in text
+    own = build_command("/m", "x", host="h", port=1, cpu=True, python="/py", kit_model=True, embed=True,
+                        extra_args=["--max-model-len", "256"])
+    assert own.count("--max-model-len") == 1 and "256" in own
+
+
 def test_plain_model_gets_no_tool_flags_unless_asked():
     plain = build_command("org/model", "org/model", host="h", port=1, cpu=True, python="/py")
     assert "--enable-auto-tool-choice" not in plain and "--max-model-len" not in plain

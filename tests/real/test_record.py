@@ -97,11 +97,37 @@ def test_parse_sse_stops_at_done():
     assert parse_sse(text) == [{"a": 1}, {"b": 2}]
 
 
-def test_recording_body_streams_with_usage_and_token_ids_and_drops_logprobs():
-    body = {"messages": [], "logprobs": True, "top_logprobs": 2, "stream": False, "max_tokens": 5,
-            "stream_options": {"continuous_usage_stats": True}}
-    assert recording_body(body) == {"messages": [], "max_tokens": 5, "stream": True,
-                                    "stream_options": {"include_usage": True}, "return_token_ids": True}
+def test_recording_body_streams_with_usage_and_token_ids_and_keeps_the_chat_logprobs():
+    body = {"messages": [], "logprobs": True, "top_logprobs": 2, "prompt_logprobs": 1, "stream": False,
+            "max_tokens": 5, "stream_options": {"continuous_usage_stats": True}}
+    assert recording_body(body) == {"messages": [], "max_tokens": 5, "stream": True, "logprobs": True,
+                                    "top_logprobs": 2, "stream_options": {"include_usage": True},
+                                    "return_token_ids": True}
+    assert "logprobs" not in recording_body({"messages": [], "logprobs": False})
+
+
+def test_recorded_logprobs_are_kept_per_token_and_replayed():
+    def lp(token, value):
+        return {"token": token, "logprob": value, "bytes": list(token.encode()),
+                "top_logprobs": [{"token": token, "logprob": value, "bytes": list(token.encode())},
+                                 {"token": " x", "logprob": -3.0, "bytes": [32, 120]}]}
+
+    events = [_chunk(0, {"role": "assistant", "content": ""}),
+              {**_chunk(0, {"content": "Hi"}, [100]), "choices": [{**_chunk(0, {"content": "Hi"}, [100])["choices"][0],
+                                                                   "logprobs": {"content": [lp("Hi", -0.5)]}}]},
+              {**_chunk(0, {}, [2], finish="stop"), "choices": [{**_chunk(0, {}, [2], finish="stop")["choices"][0],
+                                                                 "logprobs": {"content": [lp("", -0.1)]}}]},
+              _usage(30, 2)]
+    _, (choice,) = entry_from_stream(events)
+    assert [e["token"] for e in choice["logprobs"]] == ["Hi", ""]
+    from helpers.mock.logprobs import choice_logprobs
+    from helpers.mock.replay import replay_choices
+
+    entry = {"choices": [choice], "top_logprobs": 2, "max_tokens": None}
+    assert replay_choices(entry, 10, 3) is None  # more candidates than recorded: not from this recording
+    (cut,) = replay_choices(entry, 1, 1)
+    assert choice_logprobs(cut, 1) == {"content": [{**lp("Hi", -0.5), "top_logprobs": lp("Hi", -0.5)["top_logprobs"][:1]}]}
+    assert replay_choices({**entry, "top_logprobs": None}, 10, 0) is None  # recorded without logprobs
 
 
 # --------------------------------------------------------------------------- the proxy, against a fake upstream
@@ -132,7 +158,19 @@ def _fake_upstream():
     async def health(request):
         return Response(status_code=200)
 
-    app = Starlette(routes=[Route("/v1/chat/completions", chat, methods=["POST"]), Route("/health", health)])
+    async def responses(request):
+        body = await request.json()
+        seen.append((body, request.headers.get("authorization")))
+        answer = {"id": "resp_1", "object": "response", "status": "completed",
+                  "output": [{"type": "message", "content": [{"type": "output_text", "text": "Hi 안"}]}],
+                  "usage": {"input_tokens": 30, "output_tokens": 4, "total_tokens": 34}}
+        if body.get("stream"):
+            done = {"type": "response.completed", "sequence_number": 1, "response": answer}
+            return Response(f"event: response.completed\ndata: {json.dumps(done)}\n\n", media_type="text/event-stream")
+        return JSONResponse(answer)
+
+    app = Starlette(routes=[Route("/v1/chat/completions", chat, methods=["POST"]), Route("/health", health),
+                            Route("/v1/responses", responses, methods=["POST"])])
     return app, seen
 
 
@@ -161,6 +199,17 @@ def test_proxy_forwards_and_records_one_entry(proxy):
     assert recorder.mismatches == [] and recorder.failures == []
 
 
+def test_a_smaller_budget_does_not_replace_a_longer_recording_of_the_same_request(proxy):
+    url, recorder, _ = proxy
+    message = [{"role": "user", "content": "hello"}]
+    for budget in (128, 1):  # as lesson 08 asks: the answer, then only the prompt's token count
+        httpx.post(url + "/v1/chat/completions", json={"messages": message, "temperature": 0, "max_tokens": budget})
+    (entry,) = recorder.store.entries()
+    assert entry["max_tokens"] == 128 and recorder.recorded == 2
+    httpx.post(url + "/v1/chat/completions", json={"messages": message, "temperature": 0})  # no budget: reaches further
+    assert recorder.store.entries()[0]["max_tokens"] is None
+
+
 def test_proxy_passes_errors_and_other_routes_through_without_recording(proxy):
     url, recorder, seen = proxy
     bad = httpx.post(url + "/v1/chat/completions", json={"messages": [], "max_tokens": 0})
@@ -178,3 +227,52 @@ def test_proxy_lists_greedy_answers_that_differ_from_the_recording(proxy):
     httpx.post(url + "/v1/chat/completions", json={"messages": message, "temperature": 0, "max_tokens": 3})
     assert len(recorder.mismatches) == 1 and "'Other'" in recorder.mismatches[0]
     assert len(recorder.store) == 2  # still recorded: the entry is what the stream said
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_responses_request_is_recorded_through_its_chat_equivalent(proxy, stream):
+    from helpers.mock.responses import chat_body
+
+    url, recorder, seen = proxy
+    body = {"model": MODEL, "input": "hello", "instructions": "Be brief.", "temperature": 0, "max_output_tokens": 8,
+            "stream": stream}
+    response = httpx.post(url + "/v1/responses", json=body)
+    assert response.status_code == 200
+    recorded = seen[-1][0]  # the chat stream the proxy asked for
+    assert recorded["messages"] == [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "hello"}]
+    assert recorded["max_tokens"] == 8 and recorded["return_token_ids"] is True and "_endpoint" not in recorded
+    (entry,) = recorder.store.entries()
+    assert entry["key"] == request_key(chat_body(body)) != request_key({**chat_body(body), "_endpoint": None})
+    assert entry["request"]["endpoint"] == "responses"
+    assert recorder.mismatches == [] and recorder.failures == []
+
+
+def test_embeddings_are_recorded_exactly_and_replayed_by_the_embedding_mock(tmp_path):
+    from helpers.mock import MockSettings, start_in_thread
+    from helpers.mock.embeddings import pack
+
+    with start_in_thread(MockSettings(api_keys=[], embed=True, max_model_len=512, replay_store=None)) as real:
+        recorder = Recorder(real.url, ReplayStore(), [MODEL], "test")
+        front = ProxyThread(create_proxy_app(recorder)).start()
+        try:
+            texts = ["서울의 날씨", "hello"]
+            got = httpx.post(front.url + "/v1/embeddings", json={"model": MODEL, "input": texts}).json()
+            b64 = httpx.post(front.url + "/v1/embeddings", json={"input": "x", "encoding_format": "base64"}).json()
+            httpx.post(front.url + "/v1/embeddings", json={"model": MODEL, "input": [19556, 905]})
+        finally:
+            front.stop()
+    assert len(recorder.store.embedding_entries()) == 2
+    assert len(recorder.failures) == 1 and "token ids" in recorder.failures[0]
+    path = tmp_path / "replay.json"
+    recorder.store.save(path)
+    # a mock with a different made-up scheme would differ; the replaying mock gives the recorded numbers back
+    with start_in_thread(MockSettings(api_keys=[], embed=True, max_model_len=512, replay_store=str(path),
+                                      replay_only=True)) as mock:
+        again = httpx.post(mock.url + "/v1/embeddings", json={"model": MODEL, "input": texts})
+        assert again.status_code == 200
+        assert [d["embedding"] for d in again.json()["data"]] == [d["embedding"] for d in got["data"]]
+        assert again.json()["usage"] == got["usage"]
+        one = httpx.post(mock.url + "/v1/embeddings", json={"input": "x"}).json()["data"][0]["embedding"]
+        assert pack(one) == b64["data"][0]["embedding"]  # the same float32 numbers as the base64 answer
+        missing = httpx.post(mock.url + "/v1/embeddings", json={"input": "never recorded"})
+        assert missing.status_code == 404 and "make record" in missing.json()["error"]["message"]

@@ -31,7 +31,8 @@ KEY = "fuzz-key"
 #: Examples of the main test; the tokenizer and any-route tests get an eighth each (2,000 in all by default).
 EXAMPLES = int(os.environ.get("KIT_FUZZ_EXAMPLES", "1600"))
 ROUTES = ["/v1/chat/completions", "/v1/completions", "/v1/models", "/health", "/ping", "/version", "/load",
-          "/metrics", "/tokenize", "/detokenize"]
+          "/metrics", "/tokenize", "/detokenize", "/v1/responses", "/openapi.json", "/docs", "/redoc",
+          "/docs/oauth2-redirect"]
 KNOWN_PATHS = set(ROUTES)
 METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"]
 
@@ -46,7 +47,11 @@ APPS = {
     "open": create_app(MockSettings(api_keys=[])),
     "keyed": create_app(MockSettings(api_keys=[KEY])),
     "tools": create_app(MockSettings(api_keys=[], enable_auto_tool_choice=True, tool_call_parser="hermes")),
+    "embed": create_app(MockSettings(api_keys=[], embed=True, max_model_len=512)),
 }
+# Routes only one kind of server has: the embedding server has no generation routes, the chat server no embeddings.
+EMBED_ONLY = {"/v1/embeddings"}
+CHAT_ONLY = {"/v1/chat/completions", "/v1/completions", "/v1/responses"}
 
 
 @pytest.fixture(scope="module")
@@ -238,7 +243,7 @@ def headers(draw, content_type=True):
 
 # --- the oracle -------------------------------------------------------------------------------
 
-def check_reply(reply: AsgiReply, method: str, path: str, headers_sent) -> None:
+def check_reply(reply: AsgiReply, method: str, path: str, headers_sent, embed: bool = False) -> None:
     where = f"{method} {path} -> {reply.status}: {reply.body[:400]!r}"
     assert reply.status < 500, "server error: " + where
     if method == "HEAD":
@@ -255,7 +260,7 @@ def check_reply(reply: AsgiReply, method: str, path: str, headers_sent) -> None:
             return
         if reply.status in (404, 405) and "detail" in body:
             assert set(body) == {"detail"} and isinstance(body["detail"], str), where
-            routed = path in KNOWN_PATHS
+            routed = path in KNOWN_PATHS | EMBED_ONLY and path not in (CHAT_ONLY if embed else EMBED_ONLY)
             assert (reply.status == 405) == routed, "404 for a known route or 405 for an unknown one: " + where
             return
         check_error_body(body, reply.status, where)
@@ -278,6 +283,15 @@ def check_error_body(body, status: int, where: str) -> None:
 
 def check_event_stream(raw: bytes, where: str) -> None:
     text = raw.decode("utf-8")
+    if text.startswith("event: "):  # the Responses API: named events numbered from 0, no [DONE]
+        blocks = text.split("\n\n")
+        assert blocks[-1] == "", where
+        for number, block in enumerate(blocks[:-1]):
+            name, data = block.split("\n")
+            event = json.loads(data[len("data: "):])
+            assert name == "event: " + event["type"] and event["sequence_number"] == number, where
+        assert event["type"] == "response.completed", where
+        return
     assert text.endswith("data: [DONE]\n\n"), "stream does not end with [DONE]: " + where
     blocks = text.split("\n\n")[:-1]
     for block in blocks[:-1]:
@@ -290,7 +304,7 @@ def check_event_stream(raw: bytes, where: str) -> None:
 
 def run(loop, app_name, method, path, hdrs, body):
     reply = loop.run_until_complete(call(APPS[app_name], method, path, hdrs, body))
-    check_reply(reply, method, path, hdrs)
+    check_reply(reply, method, path, hdrs, embed=app_name == "embed")
     return reply
 
 
@@ -313,6 +327,34 @@ def test_generation_requests_never_crash(loop, data, app_name, route):
 @given(data=st.data(), app_name=st.sampled_from(list(APPS)), route=st.sampled_from(["/tokenize", "/detokenize"]))
 def test_tokenizer_requests_never_crash(loop, data, app_name, route):
     raw = data.draw(encode(data.draw(tokenizer_body)))
+    reply = run(loop, app_name, "POST", route, data.draw(headers()), raw)
+    event(f"status {reply.status}")
+
+
+def mostly_valid_responses():
+    fields = st.fixed_dictionaries({"input": st.one_of(texts, st.lists(st.fixed_dictionaries(
+        {"role": st.sampled_from(["user", "system", "assistant", "developer"]), "content": texts}), max_size=3),
+        json_values)}, optional={
+        "model": st.one_of(st.just(MODEL), texts), "instructions": st.one_of(texts, st.none()),
+        "max_output_tokens": numbers, "temperature": numbers, "stream": st.booleans(), "top_p": numbers,
+        "tools": json_values, "tool_choice": json_values, "text": json_values, "previous_response_id": json_values,
+        "background": json_values, "store": json_values})
+    return fields
+
+
+embedding_body = st.fixed_dictionaries({}, optional={
+    "input": st.one_of(texts, st.lists(texts, max_size=3), st.lists(big_ints, max_size=4), json_values),
+    "model": st.one_of(st.just(MODEL), texts), "encoding_format": st.one_of(
+        st.sampled_from(["float", "base64", "bytes", "bytes_only"]), json_values), "dimensions": numbers})
+
+
+@settings(settings.get_profile("kit-fuzz"), max_examples=max(EXAMPLES // 4, 50))
+@given(data=st.data(), app_name=st.sampled_from(["open", "tools", "embed"]),
+       route=st.sampled_from(["/v1/responses", "/v1/embeddings"]))
+def test_responses_and_embeddings_requests_never_crash(loop, data, app_name, route):
+    body = data.draw(st.one_of(mostly_valid_responses(), json_values) if route == "/v1/responses"
+                     else st.one_of(embedding_body, json_values))
+    raw = data.draw(encode(body))
     reply = run(loop, app_name, "POST", route, data.draw(headers()), raw)
     event(f"status {reply.status}")
 
@@ -357,6 +399,12 @@ def test_servers_still_healthy_after_fuzzing(loop):
     for name in APPS:
         auth = [(b"authorization", f"Bearer {KEY}".encode())] if name == "keyed" else []
         assert run(loop, name, "GET", "/health", [], b"").status == 200
+        if name == "embed":
+            reply = run(loop, name, "POST", "/v1/embeddings", [(b"content-type", b"application/json")],
+                        json.dumps({"model": MODEL, "input": "hi"}).encode())
+            assert reply.status == 200, reply.body
+            assert len(json.loads(reply.body)["data"][0]["embedding"]) == 576
+            continue
         reply = run(loop, name, "POST", "/v1/chat/completions", [(b"content-type", b"application/json")] + auth, good)
         assert reply.status == 200, reply.body
         assert json.loads(reply.body)["choices"][0]["message"]["content"]

@@ -94,6 +94,76 @@ def tool_call_message(name="add", args=None):
     return AIMessage(content="", tool_calls=[{"name": name, "args": args, "id": "call-1", "type": "tool_call"}])
 
 
+@tool
+def letter_count(word: str, letter: str) -> int:
+    """Count how often a letter occurs in a word."""
+    return word.count(letter)
+
+
+@tool("letter_count")
+def letter_count_wrong(word: str, letter: str) -> int:
+    """Count the letters of a word (ignores which letter)."""
+    return len(word)
+
+
+@tool("letter_count")
+def letter_count_ints(word: str, letter: int) -> int:
+    """Count how often a letter occurs in a word."""
+    return 0
+
+
+def _middleware(rule):
+    """A @wrap_model_call middleware whose new tool_choice is rule(messages) (None: leave the request alone)."""
+    from langchain.agents.middleware import wrap_model_call
+
+    @wrap_model_call
+    def middleware(request, handler):
+        choice = rule(request.messages)
+        return handler(request if choice is None else request.override(tool_choice=choice))
+
+    return middleware
+
+
+def _has_result(messages):
+    from langchain_core.messages import ToolMessage
+
+    return any(isinstance(m, ToolMessage) for m in messages)
+
+
+def responses_llm(**kw):
+    return llm(use_responses_api=True, **kw)
+
+
+def was_cut(message):
+    metadata = message.response_metadata
+    if "status" in metadata:
+        return metadata["status"] == "incomplete"
+    return metadata.get("finish_reason") == "length"
+
+
+def text_pieces(types):
+    return sum(1 for t in types if t == "response.output_text.delta")
+
+
+def cosine(a, b):
+    dot = sum(x * y for x, y in zip(a, b))
+    return dot / (sum(x * x for x in a) ** 0.5 * sum(y * y for y in b) ** 0.5)
+
+
+def embeddings(**kw):
+    from langchain_openai import OpenAIEmbeddings
+
+    params = {"model": "m", "base_url": "http://127.0.0.1:9/v1", "api_key": "EMPTY", "check_embedding_ctx_length": False}
+    return OpenAIEmbeddings(**{**params, **kw})
+
+
+def store():
+    from langchain_core.embeddings import DeterministicFakeEmbedding
+    from langchain_core.vectorstores import InMemoryVectorStore
+
+    return InMemoryVectorStore(DeterministicFakeEmbedding(size=8))
+
+
 PROMPT = ChatPromptTemplate(
     [("system", "You are a helpful assistant that answers in {language}."), ("human", "{question}")]
 )
@@ -127,6 +197,15 @@ RIGHT = {
     "07.1": lambda: openai.APIConnectionError,
     "07.2": lambda: advice,
     "07.3": lambda: llm(timeout=3, max_retries=0),
+    "08.1": lambda: letter_count,
+    "08.2": lambda: _middleware(lambda messages: "none" if _has_result(messages) else None),
+    "08.3": lambda: ["model", "tools", "model"],
+    "09.1": lambda: responses_llm(max_tokens=20),
+    "09.2": lambda: was_cut,
+    "09.3": lambda: text_pieces,
+    "10.1": lambda: embeddings(),
+    "10.2": lambda: cosine,
+    "10.3": lambda: store().as_retriever(search_kwargs={"k": 3}),
 }
 
 WRONG = {
@@ -172,6 +251,26 @@ WRONG = {
     "07.1": [lambda: openai.APITimeoutError, lambda: openai.NotFoundError, lambda: "APIConnectionError", lambda: ConnectionError],
     "07.2": [lambda: advice_timeout_last, lambda: (lambda exc: "server")],
     "07.3": [lambda: llm(timeout=3), lambda: llm(max_retries=0), lambda: llm(timeout=30, max_retries=0)],
+    "08.1": [lambda: letter_count_wrong, lambda: letter_count_ints, lambda: letter_count.func, lambda: add_tool],
+    "08.2": [
+        lambda: _middleware(lambda messages: "none"),  # forbids tools from the start: the agent never calls one
+        lambda: _middleware(lambda messages: "required" if _has_result(messages) else None),
+        lambda: _middleware(lambda messages: None),
+        lambda: _has_result,  # a plain function, not middleware
+    ],
+    "08.3": [lambda: ["model"], lambda: ["model", "tools"], lambda: "model tools model", lambda: ["tools", "model"]],
+    "09.1": [lambda: llm(max_tokens=20), lambda: responses_llm(max_tokens=32), lambda: responses_llm()],
+    "09.2": [
+        lambda: (lambda message: message.response_metadata.get("finish_reason") == "length"),  # Chat Completions only
+        lambda: (lambda message: message.response_metadata.get("status") != "completed"),  # Responses API only
+        lambda: (lambda message: True),
+    ],
+    "09.3": [lambda: (lambda types: len(types)), lambda: (lambda types: sum("output_text" in t for t in types))],
+    "10.1": [lambda: embeddings(check_embedding_ctx_length=True), lambda: embeddings(model="text-embedding-ada-002"),
+             lambda: llm(), lambda: embeddings(base_url="http://127.0.0.1:9")],
+    "10.2": [lambda: (lambda a, b: sum(x * y for x, y in zip(a, b))), lambda: (lambda a, b: 1.0)],
+    "10.3": [lambda: store().as_retriever(), lambda: store().as_retriever(search_kwargs={"k": 3}, search_type="mmr"),
+             lambda: store()],
 }
 
 

@@ -26,7 +26,7 @@ HELPERS = REPO_ROOT / "helpers"
 TOP_LEVEL = {
     "__init__", "__main__", "cli", "lab", "interrupts",  # commands: python -m helpers ..., make lab
     "config", "discovery", "session", "client", "errors", "language",  # reaching a server
-    "chains", "throughput", "timing", "traffic", "troubleshoot", "tracebacks",  # notebook aids
+    "chains", "documents", "throughput", "timing", "traffic", "troubleshoot", "tracebacks",  # notebook aids
 }
 PACKAGES = {"course", "exercises", "mock", "real"}
 

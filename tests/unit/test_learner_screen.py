@@ -22,7 +22,7 @@ MACHINERY = re.compile(
     re.IGNORECASE,
 )
 #: What lessons and solutions may import from the kit: the public package and its notebook-facing modules.
-KIT_MODULES = {"helpers", "helpers.chains", "helpers.exercises", "helpers.throughput", "helpers.timing",
+KIT_MODULES = {"helpers", "helpers.chains", "helpers.documents", "helpers.exercises", "helpers.throughput", "helpers.timing",
                "helpers.traffic", "helpers.troubleshoot", "helpers.tracebacks"}
 MAX_ERROR_LINES = 15
 

@@ -199,3 +199,86 @@ def test_07_the_fixes_work(lang):
     finish, tokens = value(cell(nb, 'story = chat_model(server, max_tokens=64).invoke("Write a long story.")'))
     assert finish in ("stop", "length") and 0 < tokens <= 64
     assert value(cell(nb, 'type(chat.invoke([HumanMessage("Hello?")])).__name__')) == "AIMessage"
+
+
+# --------------------------------------------------------------------------- 08
+
+
+@both
+def test_08_the_agent_is_a_model_tools_loop(lang):
+    nb = notebook(lang, "08_agents.ipynb")
+    assert value(cell(nb, "list(agent.get_graph().nodes)")) == ["__start__", "model", "tools", "__end__"]
+    without_tools, with_tools = value(cell(nb, "without_tools, with_tools"))
+    assert without_tools == with_tools > 0  # SmolLM2's chat template leaves the tool list out of the prompt
+
+
+@both
+def test_08_forcing_the_first_step_runs_one_tool_round(lang):
+    nb = notebook(lang, "08_agents.ipynb")
+    run = value(cell(nb, "steps(forced.invoke(question))"))
+    assert [kind for kind, _ in run] == ["human", "ai", "tool", "ai"]
+    call = run[1][1][0]
+    assert call["name"] == "get_weather" and isinstance(call["args"], dict) and set(call["args"]) == {"city"}
+    wire = value(cell(nb, '[(body.get("tool_choice"), [m["role"] for m in body["messages"]]) for body in traffic.requests[first_request:]]'))
+    assert wire == [("required", ["system", "user"]), (None, ["system", "user", "assistant", "tool"])]
+    spec = value(cell(nb, 'traffic.requests[first_request]["tools"][0]["function"]'))
+    assert spec["strict"] is True and spec["parameters"]["additionalProperties"] is False
+
+
+@both
+def test_08_the_limit_ends_an_endless_loop(lang):
+    nb = notebook(lang, "08_agents.ipynb")
+    run = value(cell(nb, "steps(limited.invoke(question))"))
+    assert [kind for kind, _ in run] == ["human"] + ["ai", "tool"] * 3 + ["ai"]
+    assert "limit" in run[-1][1]
+    streamed = [line.split(" ", 1)[0] for line in stdout_lines(cell(nb, 'for update in forced.stream(question, stream_mode="updates"):'))]
+    assert streamed == ["model", "tools", "model"]
+
+
+# --------------------------------------------------------------------------- 09
+
+
+@both
+def test_09_one_question_two_endpoints(lang):
+    nb = notebook(lang, "09_responses_api.ipynb")
+    assert value(cell(nb, "traffic.paths")) == ["/v1/chat/completions", "/v1/responses"]
+    completions, responses = value(cell(nb, "traffic.requests[0], traffic.requests[1]"))
+    assert "messages" in completions and "max_completion_tokens" in completions and "input" not in completions
+    assert "input" in responses and "max_output_tokens" in responses and "messages" not in responses
+    assert all(item["type"] == "message" for item in responses["input"])
+    same, also = value(cell(nb, 'via_completions.usage_metadata["input_tokens"], via_responses.usage_metadata["input_tokens"]'))
+    assert same == also > 0
+
+
+@both
+def test_09_status_and_events(lang):
+    nb = notebook(lang, "09_responses_api.ipynb")
+    status, details, _ = value(cell(nb, 'cut.response_metadata["status"], cut.response_metadata["incomplete_details"], cut.text'))
+    assert status == "incomplete" and details == {"reason": "max_output_tokens"}
+    events = value(cell(nb, "[event.type for event in events]"))
+    assert events[0] == "response.created" and events[-1] == "response.completed"
+    assert "response.output_text.delta" in events and "response.output_text.done" in events
+    chunks = value(cell(nb, "[(chunk.object, chunk.choices[0].delta.content, chunk.choices[0].finish_reason) for chunk in stream]"))
+    assert {kind for kind, _, _ in chunks} == {"chat.completion.chunk"} and chunks[-1][2] in ("stop", "length")
+
+
+@both
+def test_09_previous_response_id_is_not_stored(lang):
+    nb = notebook(lang, "09_responses_api.ipynb")
+    failing = cell(nb, 'remembering.invoke([HumanMessage("I am Minji. What is 2 + 2?"), first, follow_up])')
+    error = [o for o in failing.outputs if o.output_type == "error"]
+    assert error and "404" in error[0].evalue and "not found" in error[0].evalue
+    assert "previous_response_id" in value(cell(nb, "traffic.last_request"))
+
+
+# --------------------------------------------------------------------------- 10
+
+
+@both
+def test_10_vectors_and_the_two_servers(lang):
+    nb = notebook(lang, "10_embeddings_and_retrieval.ipynb")
+    size, head = value(cell(nb, "len(vector), vector[:3]"))
+    assert size == 576 and len(head) == 3
+    assert value(cell(nb, "round(math.sqrt(sum(x * x for x in vector)), 6)")) == 1.0
+    assert value(cell(nb, "len(ids), len(traffic.last_request[\"input\"])")) == (10, 10)
+    assert value(cell(nb, "traffic.paths[-2:]")) == ["/v1/embeddings", "/v1/chat/completions"]

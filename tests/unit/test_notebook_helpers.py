@@ -24,6 +24,7 @@ def test_traffic_records_what_chatopenai_really_sends(server):
     assert body["model"] == server.model and body["stream"] is False
     assert traffic.last_response["choices"][0]["finish_reason"] in ("stop", "length")
     assert "stop_reason" in traffic.last_response["choices"][0], "the raw body keeps what LangChain drops"
+    assert traffic.paths == ["/v1/chat/completions"]
 
 
 def test_time_stream_measures_a_server_side_delay():
@@ -49,3 +50,33 @@ def test_translator_fixes_languages_and_sends_the_documents_system_prompt(server
 def test_unused_url_has_nothing_listening():
     with pytest.raises(ServerUnreachableError):
         ensure_server(unused_url())
+
+
+def test_course_index_has_one_document_per_lesson_source():
+    from helpers.course.nbsource import SOURCES
+    from helpers.documents import course_index
+
+    docs = course_index()
+    lessons = sorted(p.stem for p in SOURCES.glob("[0-9][0-9]_*.py"))
+    assert [d.metadata["notebook"] for d in docs] == lessons
+    assert [d.metadata["lesson"] for d in docs] == list(range(1, len(lessons) + 1))
+    assert all(d.page_content.startswith(d.metadata["notebook"] + ": ") and len(d.page_content) > 40 for d in docs)
+
+
+def test_glossary_documents_keep_escaped_pipes_and_the_english_half_of_each_note():
+    from helpers.documents import glossary
+
+    docs = {d.metadata["term"]: d for d in glossary()}
+    assert docs["chain"].page_content == "chain (체인): `prompt | chat | parser`"
+    assert docs["KV cache"].page_content == "KV cache (KV 캐시): keys and values of tokens already computed"
+    assert docs["embedding"].metadata["ko"] == "임베딩"
+
+
+def test_embedding_model_sends_text_not_token_ids():
+    from helpers import embedding_model
+    from helpers.config import ServerConfig
+
+    embeddings = embedding_model(ServerConfig("http://127.0.0.1:9/v1", model="m", timeout=5, max_retries=0))
+    assert embeddings.check_embedding_ctx_length is False
+    assert (embeddings.model, embeddings.openai_api_base, embeddings.max_retries) == ("m", "http://127.0.0.1:9/v1", 0)
+    assert embedding_model(ServerConfig("http://127.0.0.1:9/v1", model="m"), chunk_size=8).chunk_size == 8

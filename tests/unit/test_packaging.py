@@ -25,7 +25,7 @@ def yaml_conda_list(name):
 CONDA_TO_PIP = {"matplotlib-base": "matplotlib", "uvicorn-standard": "uvicorn[standard]"}
 #: What environment.yml installs with pip, and why (its header says so too): conda-forge's builds of these were
 #: older than the kit requires when the file was written. Everything else must come from conda-forge.
-PIP_ONLY = {"langchain-core", "langchain-openai", "openai"}
+PIP_ONLY = {"langchain-core", "langchain-openai", "langchain", "openai"}
 
 
 def test_environment_yml_names_the_same_dependencies_as_pyproject():
