@@ -39,12 +39,16 @@ def serve_kit_mock(argv: list[str]) -> int:
     return mock_main(KIT_TOOL_FLAGS + list(argv))
 
 
+def _yes_no(value: bool | None, yes: str, no: str) -> str:
+    return "unknown (the server's answer did not say)" if value is None else yes if value else no
+
+
 def _check(args) -> int:
     from helpers.discovery import describe
     from helpers.session import ensure_server
 
     config = ensure_server(args.base_url, args.model)
-    info = describe(config)
+    info = describe(config, probe=True)
     kind = f"the kit's mock (speaks vLLM {info.version})" if info.is_mock else f"vLLM {info.version}"
     origin = " (embedded, started by this command)" if config.embedded else ""
     print(f"URL:     {info.base_url}{origin}")
@@ -52,6 +56,12 @@ def _check(args) -> int:
     print(f"server:  {kind}")
     print(f"models:  {', '.join(info.models)}")
     print(f"using:   {config.model}")
+    print(f"context: {info.max_model_len if info.max_model_len else 'not reported'} tokens (max_model_len: prompt + answer)")
+    print("tools:   " + _yes_no(info.tool_calling, "on (tool_choice \"auto\" accepted: notebook 05 works)",
+                                "off (started without --enable-auto-tool-choice --tool-call-parser: notebook 05's "
+                                "tool cells fail)"))
+    print("key:     " + _yes_no(info.key_required, "required (started with --api-key): every learner sets VLLM_API_KEY",
+                                "not required (anyone who reaches this URL can use it)"))
     return 0
 
 
@@ -100,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, (_, _, help_text) in DELEGATED.items():
         sub.add_parser(name, help=help_text, add_help=False)
 
-    check = sub.add_parser("check", help="check a server: URL, health, version, models")
+    check = sub.add_parser("check", help="check a server: URL, health, version, models, context, tools, key")
     check.add_argument("--base-url", help="server URL (default: VLLM_BASE_URL, else start the embedded mock)")
     check.add_argument("--model", help="model to check for (default: VLLM_MODEL, else the first served)")
     check.set_defaults(func=_check)

@@ -70,3 +70,23 @@ def test_wrong_api_key_says_which_variable_to_set(keyed_mock_url):
     with pytest.raises(KitError, match="VLLM_API_KEY"):
         list_models(config(keyed_mock_url, key="wrong"))
     assert list_models(config(keyed_mock_url, key="right-key"))
+
+
+@pytest.mark.parametrize("tool_calling", [True, False])
+@pytest.mark.parametrize("api_key", [None, "room-key"])
+def test_describe_probes_what_a_room_needs_to_know(tool_calling, api_key):
+    from helpers.session import start_mock
+
+    mock = start_mock(tool_calling=tool_calling, api_key=api_key)
+    try:
+        info = describe(config(mock.url, key=api_key), probe=True)
+    finally:
+        mock.stop()
+    assert info.max_model_len == 2048  # the kit's mock, like `serve-vllm`: --max-model-len 2048
+    assert info.tool_calling is tool_calling
+    assert info.key_required is (api_key is not None)
+
+
+def test_describe_without_probe_sends_no_probe(mock_url):
+    info = describe(config(mock_url))
+    assert info.tool_calling is None and info.key_required is None and info.max_model_len == 2048
