@@ -49,3 +49,18 @@ def test_translator_fixes_languages_and_sends_the_documents_system_prompt(server
 def test_unused_url_has_nothing_listening():
     with pytest.raises(ServerUnreachableError):
         ensure_server(unused_url())
+
+
+def test_max_concurrency_parameter_then_environment_then_the_shared_default(monkeypatch):
+    from helpers.throughput import SHARED_MAX_CONCURRENCY, max_concurrency
+
+    monkeypatch.delenv("MAX_CONCURRENCY", raising=False)
+    assert max_concurrency() == SHARED_MAX_CONCURRENCY == 16
+    monkeypatch.setenv("MAX_CONCURRENCY", "4")
+    assert max_concurrency() == 4
+    assert max_concurrency(64) == 64  # the notebook's parameter wins
+    monkeypatch.setenv("MAX_CONCURRENCY", "lots")
+    with pytest.raises(ValueError, match="MAX_CONCURRENCY='lots' is not a whole number"):
+        max_concurrency()
+    with pytest.raises(ValueError, match="1 or more"):
+        max_concurrency(0)
