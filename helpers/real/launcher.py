@@ -353,9 +353,11 @@ def start_vllm(
     python: str | None = None,
     tools: bool | None = None,
     command: Sequence[str] | None = None,
+    name: str = "vLLM",
 ) -> VLLMServer:
     """Like :func:`launch_vllm` without the ``with``: the caller must call ``.stop()``
-    (an ``atexit`` hook and the parent-death signal are the safety net)."""
+    (an ``atexit`` hook and the parent-death signal are the safety net). ``name``: what the error messages call the
+    process (``command`` may start something else that serves ``/health``, e.g. the mock or ``vllm-router``)."""
     if port is None:
         port = free_port(host)
     elif _port_in_use(host, port):
@@ -404,21 +406,21 @@ def start_vllm(
         server = VLLMServer(process, host, port, log, argv, served)
         _live.add(server)
     try:
-        _wait_healthy(server, startup_timeout)
+        _wait_healthy(server, startup_timeout, name)
     except BaseException:
         server.stop(grace=5.0)
         raise
     return server
 
 
-def _wait_healthy(server: VLLMServer, timeout: float) -> None:
+def _wait_healthy(server: VLLMServer, timeout: float, name: str = "vLLM") -> None:
     deadline = time.monotonic() + timeout
     while True:
         code = server.process.poll()
         if code is not None:
             tail = server.log_tail()
             raise ServerStartError(
-                f"vLLM exited with code {code} before it became healthy.\n"
+                f"{name} exited with code {code} before it became healthy.\n"
                 f"--- last {LOG_TAIL_LINES} lines of {server.log_path} ---\n{tail}\n---\n{_hint(tail)}"
             )
         if _health_ok(server.root_url):
@@ -426,7 +428,7 @@ def _wait_healthy(server: VLLMServer, timeout: float) -> None:
         if time.monotonic() > deadline:
             tail = server.log_tail()
             raise ServerStartError(
-                f"vLLM did not answer GET {server.root_url}/health within {timeout:.0f} s "
+                f"{name} did not answer GET {server.root_url}/health within {timeout:.0f} s "
                 f"(start-up on a 2-core CPU takes about 100 s).\n"
                 f"--- last {LOG_TAIL_LINES} lines of {server.log_path} ---\n{tail}\n---\n"
                 "Raise startup_timeout if it was still loading, otherwise: " + _hint(tail)
