@@ -18,7 +18,8 @@ you run, not a tool to point at someone else's). No new cell starts after ``--mi
 get ``--timeout`` seconds more, then the run stops.
 
 A request fails when its status is not the one the course got when the trace was taken (a notebook's deliberate
-400 must still be a 400), when a stream ends without ``[DONE]``, or on a connection error or timeout. It prints
+400 must still be a 400; a 503 from ``/health`` counts as the kit counts it: fine if the server is vllm-router and
+its ``/readiness`` reports a healthy replica), when a stream ends without ``[DONE]``, or on a connection error or timeout. It prints
 latency p50 / p95 / p99 of the chat completions (all of them, streams to their last byte), time to first token of
 the streams, errors by kind, and generated tokens per second; it exits 1 if any request failed (or a learner did not
 finish its laps), else 0. ``--json PATH`` writes the figures.
@@ -52,6 +53,8 @@ MAX_MINUTES = 120.0
 CHAT_PATHS = ("/v1/chat/completions", "/v1/completions")
 #: The p95 latency a room accepts: the room size is the largest N whose p95 stays below it (with no errors).
 ROOM_P95_S = 2.0
+MAX_FAILURES_KEPT = 1000  # failed requests listed one by one (with their time) in --json
+MAX_TIMELINE = 50_000  # chat requests listed with the time they were sent and their latency, in --json
 
 
 # --------------------------------------------------------------------------- the sequence
@@ -88,11 +91,18 @@ class Tally:
     """Everything the learners measured (one event loop: no locks needed)."""
 
     latencies: list[float] = field(default_factory=list)  # chat/completions requests that succeeded, seconds
+    timeline: list[tuple[float, float]] = field(default_factory=list)  # (Unix time sent, latency) of the same
     ttfts: list[float] = field(default_factory=list)  # streams: first content event, seconds
     tokens: int = 0
     requests: int = 0
     errors: Counter = field(default_factory=Counter)
+    failures: list[tuple[float, str]] = field(default_factory=list)  # (Unix time the request started, kind)
     laps_done: list[int] = field(default_factory=list)
+
+    def fail(self, kind: str, started_at: float) -> None:
+        self.errors[kind] += 1
+        if len(self.failures) < MAX_FAILURES_KEPT:
+            self.failures.append((round(started_at, 3), kind))
 
 
 def _stream_tokens(line: str) -> int:
@@ -111,11 +121,23 @@ def _stream_tokens(line: str) -> int:
     return count
 
 
+async def _router_readiness(client: httpx.AsyncClient, timeout: float) -> int:
+    """What the kit's ``ensure_server`` does when /health answers 503 (helpers.discovery.check_health): vllm-router
+    answers 503 there as soon as one replica is down, so it asks /readiness; 200 if a replica still serves, else 503."""
+    response = await client.get("/readiness", timeout=timeout)
+    try:
+        healthy = int(response.json()["healthy_workers"])
+    except (ValueError, KeyError, TypeError):
+        return 503
+    return 200 if healthy > 0 else 503
+
+
 async def send(client: httpx.AsyncClient, request: dict, tally: Tally, timeout: float) -> None:
     """One request of the sequence; its latency, tokens and failure (if any) go into ``tally``."""
     method, path, body, want = request["method"], request["path"], request["body"], request["status"]
     kwargs = {"json": body} if body is not None else {}
     started = time.perf_counter()
+    wall = time.time()
     tally.requests += 1
     try:
         if request["stream"]:
@@ -131,10 +153,10 @@ async def send(client: httpx.AsyncClient, request: dict, tally: Tally, timeout: 
                     tokens += got
                     done = done or line.strip() == "data: [DONE]"
             if status != want:
-                tally.errors[f"HTTP {status} (the course got {want})"] += 1
+                tally.fail(f"HTTP {status} on {method} {path} (the course got {want})", wall)
                 return
             if status == 200 and not done:
-                tally.errors["stream ended without [DONE]"] += 1
+                tally.fail("stream ended without [DONE]", wall)
                 return
             tally.tokens += tokens
             if first is not None:
@@ -142,19 +164,23 @@ async def send(client: httpx.AsyncClient, request: dict, tally: Tally, timeout: 
         else:
             response = await client.request(method, path, timeout=timeout, **kwargs)
             status = response.status_code
+            if path == "/health" and status == 503 and want == 200:
+                status = await _router_readiness(client, timeout)
             if status != want:
-                tally.errors[f"HTTP {status} (the course got {want})"] += 1
+                tally.fail(f"HTTP {status} on {method} {path} (the course got {want})", wall)
                 return
             if status == 200 and path in CHAT_PATHS:
                 tally.tokens += (response.json().get("usage") or {}).get("completion_tokens", 0)
     except httpx.TimeoutException:
-        tally.errors[f"timeout (no answer within {timeout:g} s)"] += 1
+        tally.fail(f"timeout (no answer within {timeout:g} s)", wall)
         return
     except httpx.TransportError as exc:
-        tally.errors[f"connection: {type(exc).__name__}"] += 1
+        tally.fail(f"connection: {type(exc).__name__}", wall)
         return
     if path in CHAT_PATHS and want == 200:
         tally.latencies.append(time.perf_counter() - started)
+        if len(tally.timeline) < MAX_TIMELINE:
+            tally.timeline.append((round(wall, 3), round(tally.latencies[-1], 4)))
 
 
 async def learner(index: int, sequence, root: str, headers: dict, tally: Tally, deadline: float, laps: int,
@@ -231,6 +257,8 @@ def summary(tally: Tally, learners: int, laps: int, seconds: float) -> dict:
         "ttft_p99_s": pct(tally.ttfts, 99),
         "tokens": tally.tokens, "tokens_per_s": round(tally.tokens / seconds, 1) if seconds else 0.0,
         "laps_finished": sum(tally.laps_done), "learners_unfinished": unfinished,
+        "failures": [{"at": at, "kind": kind} for at, kind in tally.failures],
+        "timeline": tally.timeline,
     }
 
 

@@ -46,6 +46,12 @@ def check_health(config: ServerConfig, timeout: float = HEALTH_TIMEOUT) -> httpx
     url = f"{config.root_url}/health"
     response = _get(url, config, timeout)
     if response.status_code == 503:
+        replicas = _router_readiness(config, timeout)
+        if replicas is not None and replicas[0] > 0:
+            return response  # vllm-router with some replicas down: it sends every request to a healthy one
+        if replicas is not None:
+            raise ServerUnreachableError(url, f"the router answered 503: none of its {replicas[1]} replicas is healthy; "
+                                              "check and restart them (python -m helpers serve-room restarts them all)")
         raise ServerUnreachableError(url, "the server answered 503: its engine is not running; check its log and restart it")
     if response.status_code != 200:
         raise ServerUnreachableError(
@@ -54,6 +60,17 @@ def check_health(config: ServerConfig, timeout: float = HEALTH_TIMEOUT) -> httpx
             "check the host and port",
         )
     return response
+
+
+def _router_readiness(config: ServerConfig, timeout: float) -> tuple[int, int] | None:
+    """(healthy, total) replicas when the server is vLLM's router (``vllm-router``: its ``/health`` answers 503 as soon
+    as one replica is down, its ``/readiness`` says how many still serve); None for anything else."""
+    try:
+        response = httpx.get(f"{config.root_url}/readiness", timeout=timeout)
+        body = response.json() if response.status_code in (200, 503) else {}
+        return int(body["healthy_workers"]), int(body["total_workers"])
+    except (httpx.HTTPError, ValueError, KeyError, TypeError):
+        return None
 
 
 def list_models(config: ServerConfig, timeout: float = HEALTH_TIMEOUT) -> list[str]:

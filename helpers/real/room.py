@@ -114,6 +114,8 @@ def router_command(worker_urls: Sequence[str], policy: str, health_interval: int
     """``vllm-router`` in front of ``worker_urls`` (``{host}`` and ``{port}`` filled in by the launcher)."""
     return [router_executable(), "--host", "{host}", "--port", "{port}", "--worker-urls", *worker_urls,
             "--policy", policy, "--health-check-interval-secs", str(health_interval),
+            # its Prometheus exporter listens on 0.0.0.0:29000 by default: keep it on loopback, on a port of its own
+            "--prometheus-host", "127.0.0.1", "--prometheus-port", str(free_port()),
             # a replica is out after 2 failed checks and back after 1 good one (defaults: 3 and 2, every 60 s)
             "--health-failure-threshold", "2", "--health-success-threshold", "1", *extra]
 
