@@ -36,8 +36,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e .
 	touch $(STAMP)
 
+# The test tools, and vllm-router for tests/room (the room extra).
 $(TEST_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,room]'
 	touch $(TEST_STAMP)
 
 run: $(STAMP)

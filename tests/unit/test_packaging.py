@@ -80,3 +80,9 @@ def test_ci_runs_the_readme_test_command():
     assert "make run" in readme and "make test" in readme
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^run:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
+
+
+def test_make_test_installs_the_router_its_room_tests_run():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "'.[test,room]'" in makefile
+    assert _names(PROJECT["optional-dependencies"]["room"]) == {"vllm-router"}
