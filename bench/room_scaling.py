@@ -146,7 +146,16 @@ def main(argv=None) -> int:
     info = machine()
     print(f"{info.get('date_utc')}, {info.get('cpus')} CPUs, load average {_load()}; think time exponential, mean "
           f"{args.think_mean:g} s; {args.minutes:g} min a run; policy {args.policy}", flush=True)
-    result = kill_run(args, sequence) if args.kill else scaling(args, sequence)
+    from helpers.interrupts import Interrupted, stop_on_signals
+
+    # Ctrl-C or SIGTERM, whatever SIGINT disposition this inherited (a background job), stops every replica and the
+    # router: launch_room's clean-up runs (vLLM, during its start-up, does not act on SIGTERM alone).
+    with stop_on_signals():
+        try:
+            result = kill_run(args, sequence) if args.kill else scaling(args, sequence)
+        except Interrupted as exc:
+            print(f"Interrupted ({exc}); every replica and the router are stopped.", file=sys.stderr)
+            return exc.exit_code
     if args.json:
         Path(args.json).write_text(json.dumps({"machine": info, "args": vars(args), "result": result,
                                                "loadavg_at_end": _load()}, indent=2))
