@@ -19,7 +19,8 @@ get ``--timeout`` seconds more, then the run stops.
 
 A request fails when its status is not the one the course got when the trace was taken (a notebook's deliberate
 400 must still be a 400; a 503 from ``/health`` counts as the kit counts it: fine if the server is vllm-router and
-its ``/readiness`` reports a healthy replica), when a stream ends without ``[DONE]``, or on a connection error or timeout. It prints
+its ``/readiness`` reports a healthy replica), when a stream ends without ``[DONE]``, or on a connection error or
+timeout. It prints
 latency p50 / p95 / p99 of the chat completions (all of them, streams to their last byte), time to first token of
 the streams, errors by kind, and generated tokens per second; it exits 1 if any request failed (or a learner did not
 finish its laps), else 0. ``--json PATH`` writes the figures.
@@ -289,10 +290,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--learners", type=int, nargs="+", required=True, metavar="N",
                         help="simulated learners; several values run one after another (rising N)")
     parser.add_argument("--minutes", type=float, required=True, help="time bound of each run")
-    parser.add_argument("--laps", type=int, default=0, help="each learner walks the course this often (0: until the time is up)")
+    parser.add_argument("--laps", type=int, default=0,
+                        help="each learner walks the course this often (0: until the time is up)")
     parser.add_argument("--think-mean", type=float, default=20.0,
                         help="mean think time between cells, seconds (exponential, capped at 5x; default 20)")
-    parser.add_argument("--ramp", type=float, default=None, help="learners start within this many seconds (default: the think mean)")
+    parser.add_argument("--ramp", type=float, default=None,
+                        help="learners start within this many seconds (default: the think mean)")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds one request may take (default 120)")
     parser.add_argument("--api-key", default=None, help="bearer key (default: $VLLM_API_KEY, else none)")
     parser.add_argument("--trace", default=str(DEFAULT_TRACE), help="the course trace to replay")
@@ -335,8 +338,8 @@ def main(argv: list[str] | None = None) -> int:
     bad = [r for r in rows if r["failed"] or r["learners_unfinished"]]
     for r in bad:
         if r["learners_unfinished"]:
-            print(f"{r['learners']} learners: {r['learners_unfinished']} did not finish their {args.laps} lap(s) in time",
-                  file=sys.stderr)
+            print(f"{r['learners']} learners: {r['learners_unfinished']} did not finish their {args.laps} lap(s) "
+                  "in time", file=sys.stderr)
     return 1 if bad else 0
 
 

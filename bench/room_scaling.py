@@ -120,7 +120,8 @@ def kill_run(args, sequence) -> dict:
     }
     print(f"\n== kill one of 2 replicas: {n} learners, {args.minutes:g} min (load average {_load()}) ==")
     print(f"killed at {marks['killed'] - started:.1f} s; router marked it unhealthy "
-          f"{marks['marked_unhealthy'] - marks['killed']:.1f} s later; restarted at {marks['restarted'] - started:.1f} s, "
+          f"{marks['marked_unhealthy'] - marks['killed']:.1f} s later; "
+          f"restarted at {marks['restarted'] - started:.1f} s, "
           f"healthy again for the router {marks['router_healthy_again'] - marks['restarted']:.1f} s after")
     for name, w in phases.items():
         print(f"  {name:<36} chat requests {w['chat_requests']:>5}  p50 {w['p50_s']} s  p95 {w['p95_s']} s  "

@@ -50,9 +50,11 @@ def check_health(config: ServerConfig, timeout: float = HEALTH_TIMEOUT) -> httpx
         if replicas is not None and replicas[0] > 0:
             return response  # vllm-router with some replicas down: it sends every request to a healthy one
         if replicas is not None:
-            raise ServerUnreachableError(url, f"the router answered 503: none of its {replicas[1]} replicas is healthy; "
-                                              "check and restart them (python -m helpers serve-room restarts them all)")
-        raise ServerUnreachableError(url, "the server answered 503: its engine is not running; check its log and restart it")
+            raise ServerUnreachableError(url, f"the router answered 503: none of its {replicas[1]} replicas is "
+                                              "healthy; check and restart them (python -m helpers serve-room restarts "
+                                              "them all)")
+        raise ServerUnreachableError(url, "the server answered 503: its engine is not running; check its log and "
+                                          "restart it")
     if response.status_code != 200:
         raise ServerUnreachableError(
             url,

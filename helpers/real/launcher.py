@@ -439,13 +439,18 @@ def _wait_healthy(server: VLLMServer, timeout: float, name: str = "vLLM") -> Non
 # --------------------------------------------------------------------------- CLI
 
 
+def split_passthrough(argv: list[str] | None) -> tuple[list[str], list[str]]:
+    """(the command's own arguments, those after ``--``, which go to the server unchanged)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--" not in argv:
+        return argv, []
+    cut = argv.index("--")
+    return argv[:cut], argv[cut + 1:]
+
+
 def main_serve_vllm(argv: list[str] | None = None) -> int:
     """``python -m helpers serve-vllm [--model DIR|ID|auto] [--port N] [-- extra vLLM args]``."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    extra: list[str] = []
-    if "--" in argv:
-        cut = argv.index("--")
-        argv, extra = argv[:cut], argv[cut + 1:]
+    argv, extra = split_passthrough(argv)
     parser = argparse.ArgumentParser(
         prog="python -m helpers serve-vllm",
         description="Start a real vLLM server and keep it running until Ctrl-C. "

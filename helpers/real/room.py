@@ -26,7 +26,7 @@ from typing import Iterator, Sequence
 
 from helpers.errors import KitError, ServerStartError
 from helpers.interrupts import Interrupted, signals_deferred, stop_on_signals
-from helpers.real.launcher import VLLMServer, free_port, start_vllm
+from helpers.real.launcher import VLLMServer, free_port, split_passthrough, start_vllm
 
 BACKENDS = ("mock", "vllm")
 POLICIES = ("round_robin", "power_of_two", "cache_aware", "random", "consistent_hash")
@@ -110,7 +110,8 @@ class Room:
                     replica.server.stop(grace=10.0)
 
 
-def router_command(worker_urls: Sequence[str], policy: str, health_interval: int, extra: Sequence[str] = ()) -> list[str]:
+def router_command(worker_urls: Sequence[str], policy: str, health_interval: int,
+                   extra: Sequence[str] = ()) -> list[str]:
     """``vllm-router`` in front of ``worker_urls`` (``{host}`` and ``{port}`` filled in by the launcher)."""
     return [router_executable(), "--host", "{host}", "--port", "{port}", "--worker-urls", *worker_urls,
             "--policy", policy, "--health-check-interval-secs", str(health_interval),
@@ -151,11 +152,7 @@ def launch_room(replicas: int, backend: str = "mock", *, port: int | None = None
 
 def main_serve_room(argv: list[str] | None = None) -> int:
     """``python -m helpers serve-room --replicas K [--backend mock|vllm] [--port N] [-- extra replica flags]``."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    extra: list[str] = []
-    if "--" in argv:
-        cut = argv.index("--")
-        argv, extra = argv[:cut], argv[cut + 1:]
+    argv, extra = split_passthrough(argv)
     parser = argparse.ArgumentParser(
         prog="python -m helpers serve-room",
         description="Start K servers and vllm-router in front of them on loopback; run until Ctrl-C. "

@@ -17,22 +17,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.robustness._procs import gone, port_closes
+from tests.robustness._procs import gone, port_closes, read_until, wait_for
 from tests.room.conftest import REPO, classroom
 
 MODEL = "HuggingFaceTB/SmolLM2-135M-Instruct"
 HEALTH_S = 1  # the router's health-check interval in these tests
 WITHIN_S = 60.0
-
-
-def _until(predicate, within: float = WITHIN_S, what: str = "a condition"):
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {within:g} s waiting for {what}")
 
 
 def _health(room) -> dict[str, bool]:
@@ -132,23 +122,23 @@ def test_a_killed_replica_is_routed_around_and_rejoins(router_installed, tmp_pat
 
         runner = threading.Thread(target=load)
         runner.start()
-        _until(lambda: _served(victim) >= 5, what="the victim to take requests")
+        wait_for(lambda: _served(victim) >= 5, WITHIN_S, "the victim to take requests")
         killed = time.time()
         room.kill_replica(0)
         assert gone(pids[0], within=10)
-        _until(lambda: _health(room)[victim.url] is False, what="the router to mark the killed replica unhealthy")
+        wait_for(lambda: _health(room)[victim.url] is False, WITHIN_S, "the router to mark the killed one unhealthy")
         noticed = time.time()
         runner.join(timeout=180)
         assert not runner.is_alive()
         room.start_replica(0)
-        _until(lambda: _health(room)[victim.url] is True, what="the restarted replica to rejoin")
+        wait_for(lambda: _health(room)[victim.url] is True, WITHIN_S, "the restarted replica to rejoin")
         assert _served(victim) == 0  # a new process: its counters start at 0
 
         def takes_requests():
             assert _chat(room.url).status_code == 200
             return _served(victim) > 0
 
-        _until(takes_requests, what="the router to send the restarted replica requests again")
+        wait_for(takes_requests, WITHIN_S, "the router to send the restarted replica requests again")
         pids.append(victim.server.process.pid)
     row = json.loads(out.read_text())["rows"][0]
     # What the learners saw: the router retries a request the dead replica refused on the other one, and the kit
@@ -171,11 +161,7 @@ def test_serve_room_stops_every_process_on_a_signal_whatever_it_inherited(router
 
     cli = subprocess.Popen([sys.executable, "-m", "helpers", "serve-room", "--replicas", "2", "--port", "0"],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, preexec_fn=preexec, cwd=REPO)
-    lines = []
-    for line in cli.stdout:
-        lines.append(line)
-        if "Press Ctrl-C" in line:
-            break
+    lines = read_until(cli, "Press Ctrl-C", within=120)
     assert any("Learners:  export VLLM_BASE_URL=" in line for line in lines), lines
     children = _children(cli.pid)
     assert len(children) == 3, lines  # 2 replicas and the router
