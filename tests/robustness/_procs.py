@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import subprocess
 import time
 from pathlib import Path
 
@@ -47,3 +48,27 @@ def rss_kib(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     raise RuntimeError(f"no VmRSS for pid {pid}")
+
+
+def wait_for(predicate, within: float, what: str):
+    """``predicate()``'s first truthy value, polling every 50 ms for up to ``within`` seconds; AssertionError after."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {within:g} s waiting for {what}")
+
+
+def read_until(process: subprocess.Popen, needle: str, within: float = 60.0) -> list[str]:
+    """The lines ``process`` prints (text stdout) up to the first that contains ``needle``."""
+    lines: list[str] = []
+    deadline = time.monotonic() + within
+    for line in process.stdout:
+        lines.append(line)
+        if needle in line:
+            return lines
+        if time.monotonic() > deadline:
+            break
+    raise AssertionError(f"{needle!r} never printed; got {lines}")

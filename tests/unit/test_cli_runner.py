@@ -113,3 +113,28 @@ def test_real_lane_skips_cells_tagged_skip_on_real_and_runs_them_elsewhere(tmp_p
     result = run_notebooks([path], server, tmp_path / "mock", **quiet)[0]
     assert not result.ok and "a 135M model cannot do this" in result.error
     assert list(tmp_path.glob("*.ipynb")) == [path], "the temporary copy is removed"
+
+
+def test_check_reports_context_tools_and_key():
+    from helpers.session import start_mock
+
+    mock = start_mock(tool_calling=False, api_key="room-key")
+    try:
+        done = helpers_cli("check", "--base-url", mock.url, env_extra={"VLLM_API_KEY": "room-key"})
+    finally:
+        mock.stop()
+    assert done.returncode == 0, done.stderr
+    assert "context: 2048 tokens" in done.stdout
+    assert "tools:   off (started without --enable-auto-tool-choice --tool-call-parser" in done.stdout
+    assert "key:     required (started with --api-key)" in done.stdout
+
+
+def test_check_names_tools_on_and_no_key():
+    from helpers.session import start_mock
+
+    mock = start_mock()  # the kit's flags: tool calling on, no key
+    try:
+        done = helpers_cli("check", "--base-url", mock.url)
+    finally:
+        mock.stop()
+    assert "tools:   on" in done.stdout and "key:     not required" in done.stdout

@@ -70,3 +70,34 @@ def test_wrong_api_key_says_which_variable_to_set(keyed_mock_url):
     with pytest.raises(KitError, match="VLLM_API_KEY"):
         list_models(config(keyed_mock_url, key="wrong"))
     assert list_models(config(keyed_mock_url, key="right-key"))
+
+
+@pytest.mark.parametrize("tool_calling", [True, False])
+@pytest.mark.parametrize("api_key", [None, "room-key"])
+def test_describe_probes_what_a_room_needs_to_know(tool_calling, api_key):
+    from helpers.session import start_mock
+
+    mock = start_mock(tool_calling=tool_calling, api_key=api_key)
+    try:
+        info = describe(config(mock.url, key=api_key), probe=True)
+    finally:
+        mock.stop()
+    assert info.max_model_len == 2048  # the kit's mock, like `serve-vllm`: --max-model-len 2048
+    assert info.tool_calling is tool_calling
+    assert info.key_required is (api_key is not None)
+
+
+def test_describe_without_probe_sends_no_probe(mock_url):
+    info = describe(config(mock_url))
+    assert info.tool_calling is None and info.key_required is None and info.max_model_len == 2048
+
+
+def test_a_router_with_a_replica_down_is_still_usable(stub_server):
+    """vllm-router answers /health with 503 as soon as one replica is down; /readiness says how many still serve."""
+    url = stub_server({"/health": (503, None), "/readiness": (200, {"status": "ready", "healthy_workers": 1,
+                                                                     "total_workers": 2})})
+    assert check_health(config(url)).status_code == 503  # usable: the router routes around the dead replica
+    url = stub_server({"/health": (503, None), "/readiness": (503, {"status": "not ready", "healthy_workers": 0,
+                                                                     "total_workers": 2})})
+    with pytest.raises(ServerUnreachableError, match="none of its 2 replicas is healthy"):
+        check_health(config(url))

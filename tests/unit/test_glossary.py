@@ -9,7 +9,8 @@ import pytest
 from helpers.course.nbsource import NOTEBOOKS, REPO_ROOT, read_notebook
 
 GLOSSARY = NOTEBOOKS / "GLOSSARY.md"
-KOREAN_TEXTS = sorted(p for p in (NOTEBOOKS / "ko").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts) + [REPO_ROOT / "README.ko.md", NOTEBOOKS / "README.md"]
+KOREAN_TEXTS = sorted(p for p in (NOTEBOOKS / "ko").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts) + [
+    REPO_ROOT / "README.ko.md", NOTEBOOKS / "README.md", REPO_ROOT / "docs" / "workshop.ko.md"]
 
 
 def avoided() -> dict[str, str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from helpers.course.nbsource import LANGUAGES, NOTEBOOKS, read_notebook
-from helpers.throughput import levels
+from helpers.throughput import SHARED_MAX_CONCURRENCY, levels
 
 EXECUTED = os.environ.get("KIT_EXECUTED_NOTEBOOKS")
 ROOT = Path(EXECUTED) if EXECUTED else NOTEBOOKS
@@ -152,7 +152,7 @@ def test_03_baseline_and_sweep_measure_every_level(lang):
     assert baseline and int(baseline[1]) == 8 and float(baseline[2]) > 0
     by_hand = re.fullmatch(r"'(\d+) tokens / ([\d.]+) s = ([\d.]+) tokens/s'", text(cell(nb, "start = time.perf_counter()")).strip())
     assert by_hand and int(by_hand[1]) > 0 and float(by_hand[3]) > 0
-    lines = stdout_lines(cell(nb, "rows = sweep(timed_chat, levels(MAX_CONCURRENCY))"))
+    lines = stdout_lines(cell(nb, "rows = sweep(timed_chat, levels(max_concurrency(MAX_CONCURRENCY)))"))
     assert lines[0].startswith("concurrency: ")  # the one-line progress report
     simulated = {"en": "(simulated: ", "ko": "(시뮬레이션: "}[lang]
     assert lines[1].startswith(simulated if not EXECUTED else "("), lines[1]  # where the figures come from
@@ -160,12 +160,14 @@ def test_03_baseline_and_sweep_measure_every_level(lang):
     assert table[0][:2] == {"en": ["mode", "conc"], "ko": ["방식", "동시"]}[lang]  # headers in the reader's language
     batch_rows = [row for row in table[1:] if row[0] == "batch"]
     parameters = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-    max_concurrency = int(re.search(r"^MAX_CONCURRENCY = (\d+)", parameters.source, re.M)[1])
+    assert re.search(r"^MAX_CONCURRENCY = None\b", parameters.source, re.M), "the room sets it: $MAX_CONCURRENCY"
+    # The stored notebooks show the shared-server default; a run (make run) may have had $MAX_CONCURRENCY set.
+    max_concurrency = SHARED_MAX_CONCURRENCY if not EXECUTED else int(batch_rows[-1][1])
     assert [int(row[1]) for row in batch_rows] == levels(max_concurrency)
     assert all(float(row[4]) > 0 for row in batch_rows)
     climb = float(batch_rows[-1][4]) / float(batch_rows[0][4])
-    # The batching climb the lesson promises: on the paced mock at least 8x from 1 to 64 requests at once (real vLLM
-    # CPU gave ~20x on a quiet machine); on a real server, measured on a shared 2-core box, at least 2x.
+    # The batching climb the lesson promises: on the paced mock at least 8x from 1 to 16 requests at once (real vLLM
+    # CPU gave ~10x at 16 and ~17x at 64 on a quiet machine); on a real server, on a shared 2-core box, at least 2x.
     assert climb >= (2 if EXECUTED else 8), f"tokens/s grew only {climb:.1f}x from concurrency 1 to {max_concurrency}"
 
 

@@ -80,3 +80,18 @@ def test_embedding_model_sends_text_not_token_ids():
     assert embeddings.check_embedding_ctx_length is False
     assert (embeddings.model, embeddings.openai_api_base, embeddings.max_retries) == ("m", "http://127.0.0.1:9/v1", 0)
     assert embedding_model(ServerConfig("http://127.0.0.1:9/v1", model="m"), chunk_size=8).chunk_size == 8
+
+
+def test_max_concurrency_parameter_then_environment_then_the_shared_default(monkeypatch):
+    from helpers.throughput import SHARED_MAX_CONCURRENCY, max_concurrency
+
+    monkeypatch.delenv("MAX_CONCURRENCY", raising=False)
+    assert max_concurrency() == SHARED_MAX_CONCURRENCY == 16
+    monkeypatch.setenv("MAX_CONCURRENCY", "4")
+    assert max_concurrency() == 4
+    assert max_concurrency(64) == 64  # the notebook's parameter wins
+    monkeypatch.setenv("MAX_CONCURRENCY", "lots")
+    with pytest.raises(ValueError, match="MAX_CONCURRENCY='lots' is not a whole number"):
+        max_concurrency()
+    with pytest.raises(ValueError, match="1 or more"):
+        max_concurrency(0)

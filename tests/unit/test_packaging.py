@@ -104,7 +104,7 @@ def test_ci_runs_the_readme_test_command():
 
 # Extras a maintainer installs with pip on top of environment.yml (its comment names them); `real` has its own
 # environment-real.yml. A new extra must be placed in one of the two.
-MAINTAINER_EXTRAS = {"test", "browser", "docs"}
+MAINTAINER_EXTRAS = {"test", "browser", "docs", "room"}
 
 
 def test_environment_yml_carries_no_maintainer_extra_and_names_each():
@@ -124,3 +124,9 @@ def test_docs_extra_builds_the_site_and_ci_checks_it():
     assert "requirements/docs.txt" in makefile  # the docs extra's lock
     ci = (ROOT / ".ci" / "run").read_text()
     assert ci.index("make docs") < ci.index("make test-docs")
+
+
+def test_make_test_installs_the_router_its_room_tests_run():
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^\$\(TEST_STAMP\):.*\n.*requirements/test\.txt requirements/room\.txt", makefile, re.M)
+    assert _names(PROJECT["optional-dependencies"]["room"]) == {"vllm-router"}

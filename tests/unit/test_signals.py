@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from helpers.interrupts import Interrupted, signals_deferred, stop_on_signals
-from tests.robustness._procs import gone
+from tests.robustness._procs import gone, read_until, wait_for
 
 GONE_S = 15.0  # how long a stopped process may take to disappear
 
@@ -41,16 +41,6 @@ def _catches(pid: int, *signals: int) -> bool:
     return all(mask & (1 << (sig - 1)) for sig in signals)
 
 
-def _wait(predicate, within: float, what: str):
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def _spawn(code: str, ignore_sigint: bool) -> subprocess.Popen:
     def preexec():  # what a background job of a non-interactive shell does to its children
         if ignore_sigint:
@@ -58,18 +48,6 @@ def _spawn(code: str, ignore_sigint: bool) -> subprocess.Popen:
 
     return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, preexec_fn=preexec, cwd=REPO)
-
-
-def _read_until(process: subprocess.Popen, needle: str, within: float = 60.0) -> list[str]:
-    lines: list[str] = []
-    deadline = time.monotonic() + within
-    for line in process.stdout:
-        lines.append(line)
-        if needle in line:
-            return lines
-        if time.monotonic() > deadline:
-            break
-    raise AssertionError(f"{needle!r} never printed; got {lines}")
 
 
 def _serve_vllm_script(tmp_path: Path, delay: float) -> str:
@@ -91,7 +69,7 @@ def _serve_vllm_script(tmp_path: Path, delay: float) -> str:
 def test_serve_vllm_stops_during_start_up(tmp_path, sig, ignore_sigint):
     cli = _spawn(_serve_vllm_script(tmp_path, delay=60), ignore_sigint)
     pid_file = tmp_path / "child.pid"
-    grandchild = int(_wait(lambda: pid_file.exists() and pid_file.read_text().strip(), 60, "the server's child"))
+    grandchild = int(wait_for(lambda: pid_file.exists() and pid_file.read_text().strip(), 60, "the server's child"))
     server = int(Path(f"/proc/{grandchild}/stat").read_text().rsplit(")", 1)[1].split()[1])  # its parent
     cli.send_signal(sig)
     output = cli.communicate(timeout=60)[0]
@@ -104,7 +82,7 @@ def test_serve_vllm_stops_during_start_up(tmp_path, sig, ignore_sigint):
 @pytest.mark.parametrize("ignore_sigint", INHERITED.values(), ids=INHERITED.keys())
 def test_serve_vllm_stops_after_it_is_ready(tmp_path, sig, ignore_sigint):
     cli = _spawn(_serve_vllm_script(tmp_path, delay=0), ignore_sigint)
-    _read_until(cli, "Press Ctrl-C to stop")
+    read_until(cli, "Press Ctrl-C to stop")
     grandchild = int((tmp_path / "child.pid").read_text())
     server = int(Path(f"/proc/{grandchild}/stat").read_text().rsplit(")", 1)[1].split()[1])
     cli.send_signal(sig)
@@ -126,7 +104,7 @@ MOCK_SCRIPT = textwrap.dedent(f"""
 def test_serve_mock_stops_during_start_up(sig, ignore_sigint):
     cli = _spawn(MOCK_SCRIPT, ignore_sigint)
     # The first moment the CLI can act on a signal: its handlers are installed (it is still importing the mock).
-    _wait(lambda: _catches(cli.pid, signal.SIGINT, signal.SIGTERM) or cli.poll() is not None, 30, "handlers")
+    wait_for(lambda: _catches(cli.pid, signal.SIGINT, signal.SIGTERM) or cli.poll() is not None, 30, "handlers")
     cli.send_signal(sig)
     output = cli.communicate(timeout=30)[0]
     assert cli.returncode in (0, 130), output
@@ -137,7 +115,7 @@ def test_serve_mock_stops_during_start_up(sig, ignore_sigint):
 @pytest.mark.parametrize("ignore_sigint", INHERITED.values(), ids=INHERITED.keys())
 def test_serve_mock_stops_after_it_is_ready(sig, ignore_sigint):
     cli = _spawn(MOCK_SCRIPT, ignore_sigint)
-    _read_until(cli, "vLLM mock serving")
+    read_until(cli, "vLLM mock serving")
     cli.send_signal(sig)
     output = cli.communicate(timeout=30)[0]
     assert cli.returncode == 0 and "vLLM mock stopped." in output, output

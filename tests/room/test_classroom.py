@@ -1,0 +1,75 @@
+"""bench/classroom.py against the kit's replay-only mock: a few learners, a few seconds, the whole course each."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bench.classroom import load_sequence, room_size
+from tests.room.conftest import REPO, classroom
+
+TRACE = REPO / "bench" / "data" / "course_trace.json"
+BRIEF = ("--minutes", "2", "--laps", "1", "--think-mean", "0.01", "--ramp", "0.5")
+
+
+@pytest.fixture(scope="module")
+def replay_only_mock():
+    """The kit's mock as the notebooks' runners start it: it answers only what was recorded from real vLLM."""
+    from helpers.mock import start_in_thread
+    from helpers.session import kit_mock_settings
+
+    with start_in_thread(kit_mock_settings(replay_only=True)) as mock:
+        yield mock
+
+
+def test_every_learner_walks_the_whole_course_without_a_failure(replay_only_mock, tmp_path):
+    out = tmp_path / "room.json"
+    done = classroom(replay_only_mock.url, "--learners", "3", *BRIEF, "--json", str(out))
+    assert done.returncode == 0, done.stdout + done.stderr
+    (row,) = json.loads(out.read_text())["rows"]
+    lap = sum(len(g["requests"]) for cell in load_sequence(TRACE) for g in cell)
+    assert row["failed"] == 0 and row["errors"] == {}
+    assert row["laps_finished"] == 3 and row["learners_unfinished"] == 0
+    assert row["requests"] == 3 * lap  # each learner sent the whole sequence once
+    assert row["streams"] > 0 and row["ttft_p50_s"] is not None and row["tokens_per_s"] > 0
+    assert 0 < row["latency_p50_s"] <= row["latency_p95_s"] <= row["latency_p99_s"]
+
+
+def test_the_trace_is_the_course_in_order():
+    trace = json.loads(TRACE.read_text())
+    names = [n["notebook"] for n in trace["notebooks"]]
+    assert names[:4] == ["en/01_vllm_chat", "en/solutions/01_vllm_chat", "en/02_streaming_and_async",
+                         "en/solutions/02_streaming_and_async"]
+    sweep = max((g for n in trace["notebooks"] if n["notebook"] == "en/03_batching_and_throughput"
+                 for c in n["cells"] for g in c["groups"]), key=lambda g: g["concurrency"])
+    assert sweep["concurrency"] == 16  # notebook 03's sweep tops out at the shared-server default
+
+
+def test_a_request_that_does_not_get_the_course_s_answer_fails_the_run():
+    """Without tool flags the server refuses notebook 05's tool requests (400 where the course got 200)."""
+    from helpers.session import start_mock
+
+    mock = start_mock(tool_calling=False)
+    try:
+        done = classroom(mock.url, "--learners", "1", *BRIEF)
+    finally:
+        mock.stop()
+    assert done.returncode == 1
+    assert "HTTP 400 on POST /v1/chat/completions (the course got 200)" in done.stdout
+
+
+def test_only_loopback_and_bounded_runs():
+    done = classroom("http://192.0.2.1:8000", "--learners", "1", "--minutes", "1")
+    assert done.returncode != 0 and "loopback only" in done.stderr
+    done = classroom("http://127.0.0.1:9", "--learners", "5000", "--minutes", "1")
+    assert done.returncode != 0 and "--learners must be between 1 and 1000" in done.stderr
+    done = classroom("http://127.0.0.1:9", "--learners", "1", "--minutes", "600")
+    assert done.returncode != 0 and "--minutes" in done.stderr
+
+
+def test_room_size_is_the_largest_clean_n_under_the_p95_limit():
+    rows = [{"learners": 5, "failed": 0, "latency_p95_s": 0.9}, {"learners": 10, "failed": 0, "latency_p95_s": 1.8},
+            {"learners": 20, "failed": 0, "latency_p95_s": 2.6}, {"learners": 40, "failed": 3, "latency_p95_s": 1.0}]
+    assert room_size(rows) == 10
+    assert room_size([{"learners": 5, "failed": 0, "latency_p95_s": 2.5}]) is None
