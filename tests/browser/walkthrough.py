@@ -7,7 +7,7 @@
 It starts JupyterLab from the kit's virtual environment on loopback with a random token (root dir
 ``notebooks/``; settings, workspaces, runtime files and HOME in a temporary directory; the course's lab settings
 from ``.jupyter/lab/user-settings`` copied there; ``VLLM_BASE_URL`` unset, so every notebook starts the
-embedded mock itself). Then, for every ``notebooks/{ko,en}/0*.ipynb``, in a fresh browser context, it opens
+embedded mock itself). Then, for every ``notebooks/{ko,en}/NN_*.ipynb``, in a fresh browser context, it opens
 the notebook, waits for the kernel, clicks Run > Run All Cells, waits until the kernel is idle and every code
 cell has run, and checks:
 
@@ -485,7 +485,7 @@ def print_table(results: list[Result]) -> None:
 
 
 def select(names: list[str]) -> list[Path]:
-    every = sorted(NOTEBOOKS.glob("ko/0*.ipynb")) + sorted(NOTEBOOKS.glob("en/0*.ipynb"))
+    every = sorted(NOTEBOOKS.glob("ko/[0-9][0-9]_*.ipynb")) + sorted(NOTEBOOKS.glob("en/[0-9][0-9]_*.ipynb"))
     if not names:
         return every
     chosen = [p for p in every if any(p.relative_to(NOTEBOOKS).as_posix().startswith(n) for n in names)]
@@ -506,7 +506,7 @@ def _interrupt(signum, frame):
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("notebooks", nargs="*", help="prefixes such as ko/01 or en/ (default: all 14 lessons)")
+    parser.add_argument("notebooks", nargs="*", help="prefixes such as ko/01 or en/ (default: every lesson, ko and en)")
     args = parser.parse_args(argv)
     notebooks = select(args.notebooks)
     chromium = find_chromium()
