@@ -106,20 +106,42 @@ class Tally:
             self.failures.append((round(started_at, 3), kind))
 
 
-def _stream_tokens(line: str) -> int:
-    """Generated-token events in one SSE line (vLLM sends one token's text per chunk)."""
+def _event(line: str) -> dict | None:
+    """The JSON event of one SSE ``data:`` line (None for other lines and ``[DONE]``)."""
     if not line.startswith("data:") or line[5:].strip() == "[DONE]":
-        return 0
+        return None
     try:
         event = json.loads(line[5:])
     except ValueError:
+        return None
+    return event if isinstance(event, dict) else None
+
+
+def _stream_tokens(line: str) -> int:
+    """Generated-token events in one SSE line (vLLM sends one token's text per chunk, or per Responses text delta)."""
+    event = _event(line)
+    if event is None:
         return 0
+    if event.get("type") == "response.output_text.delta":
+        return 1
     count = 0
     for choice in event.get("choices") or ():
         delta = choice.get("delta") or {}
         if delta.get("content") or delta.get("tool_calls") or choice.get("text"):
             count += 1
     return count
+
+
+#: How a complete stream ends: chat and completions with ``data: [DONE]``; the Responses API (which sends no
+#: ``[DONE]``) with its final event, ``response.completed`` or, when cut at ``max_output_tokens``, ``response.incomplete``.
+RESPONSES_END = ("response.completed", "response.incomplete")
+
+
+def _ends_stream(line: str) -> bool:
+    if line.strip() == "data: [DONE]":
+        return True
+    event = _event(line)
+    return event is not None and event.get("type") in RESPONSES_END
 
 
 async def _router_readiness(client: httpx.AsyncClient, timeout: float) -> int:
@@ -152,12 +174,12 @@ async def send(client: httpx.AsyncClient, request: dict, tally: Tally, timeout: 
                     if got and first is None:
                         first = time.perf_counter() - started
                     tokens += got
-                    done = done or line.strip() == "data: [DONE]"
+                    done = done or _ends_stream(line)
             if status != want:
                 tally.fail(f"HTTP {status} on {method} {path} (the course got {want})", wall)
                 return
             if status == 200 and not done:
-                tally.fail("stream ended without [DONE]", wall)
+                tally.fail("stream ended without its last event ([DONE], or response.completed)", wall)
                 return
             tally.tokens += tokens
             if first is not None:

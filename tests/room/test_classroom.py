@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bench.classroom import load_sequence, room_size
+from bench.classroom import _ends_stream, _stream_tokens, load_sequence, room_size
 from tests.room.conftest import REPO, classroom
 
 TRACE = REPO / "bench" / "data" / "course_trace.json"
@@ -44,6 +44,18 @@ def test_the_trace_is_the_course_in_order():
     sweep = max((g for n in trace["notebooks"] if n["notebook"] == "en/03_batching_and_throughput"
                  for c in n["cells"] for g in c["groups"]), key=lambda g: g["concurrency"])
     assert sweep["concurrency"] == 16  # notebook 03's sweep tops out at the shared-server default
+    assert names[-2:] == ["en/10_embeddings_and_retrieval", "en/solutions/10_embeddings_and_retrieval"]
+    paths = {r["path"] for n in trace["notebooks"] for c in n["cells"] for g in c["groups"] for r in g["requests"]}
+    assert "/v1/responses" in paths  # lesson 09 is walked too
+
+
+def test_a_stream_is_complete_at_done_or_at_the_responses_api_s_last_event():
+    delta = 'data: {"type": "response.output_text.delta", "delta": "Hi"}'
+    assert _ends_stream("data: [DONE]")
+    assert _ends_stream('data: {"type": "response.completed", "response": {}}')
+    assert _ends_stream('data: {"type": "response.incomplete", "response": {}}')
+    assert not _ends_stream(delta) and not _ends_stream('data: {"choices": [{"delta": {"content": "Hi"}}]}')
+    assert _stream_tokens(delta) == 1 and _stream_tokens('data: {"type": "response.created"}') == 0
 
 
 def test_a_request_that_does_not_get_the_course_s_answer_fails_the_run():
