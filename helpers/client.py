@@ -11,6 +11,12 @@ from helpers.session import ensure_server
 TEACHING_DEFAULTS = {"temperature": 0, "max_tokens": 128}
 
 
+def _connection(config: ServerConfig) -> dict:
+    """What both clients take from a server's configuration: where, which model, the key, and finite waits."""
+    return {"model": config.model, "base_url": config.base_url, "api_key": config.api_key,
+            "timeout": config.timeout, "max_retries": config.max_retries}
+
+
 def chat_model(config: ServerConfig | None = None, **overrides) -> ChatOpenAI:
     """Return ``ChatOpenAI`` for ``config`` (default: :func:`ensure_server`'s).
 
@@ -20,17 +26,7 @@ def chat_model(config: ServerConfig | None = None, **overrides) -> ChatOpenAI:
     unless you pass others.
     """
     config = config or ensure_server()
-    params = {
-        "model": config.model,
-        "base_url": config.base_url,
-        "api_key": config.api_key,
-        "timeout": config.timeout,
-        "max_retries": config.max_retries,
-        "use_responses_api": False,
-        **TEACHING_DEFAULTS,
-    }
-    params.update(overrides)
-    return ChatOpenAI(**params)
+    return ChatOpenAI(**{**_connection(config), "use_responses_api": False, **TEACHING_DEFAULTS, **overrides})
 
 
 def embedding_model(config: ServerConfig, **overrides) -> OpenAIEmbeddings:
@@ -40,13 +36,4 @@ def embedding_model(config: ServerConfig, **overrides) -> OpenAIEmbeddings:
     ``check_embedding_ctx_length=False``: by default ``OpenAIEmbeddings`` splits the text with tiktoken, OpenAI's
     tokenizer, and sends token ids, which a vLLM model reads with its own vocabulary; this way it sends the text.
     """
-    params = {
-        "model": config.model,
-        "base_url": config.base_url,
-        "api_key": config.api_key,
-        "timeout": config.timeout,
-        "max_retries": config.max_retries,
-        "check_embedding_ctx_length": False,
-    }
-    params.update(overrides)
-    return OpenAIEmbeddings(**params)
+    return OpenAIEmbeddings(**{**_connection(config), "check_embedding_ctx_length": False, **overrides})
