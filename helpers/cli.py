@@ -68,7 +68,7 @@ def _check(args) -> int:
 
 
 def _run(args) -> int:
-    from helpers.course.runner import default_jobs, discover, format_summary, run_notebooks
+    from helpers.course.runner import discover, format_summary, run_notebooks
     from helpers.session import ensure_server
 
     paths = discover(tuple(args.lang), args.only)
@@ -77,9 +77,8 @@ def _run(args) -> int:
         return 2
     server = ensure_server(args.base_url, args.model)
     origin = "embedded mock" if server.embedded else "configured server"
-    jobs = args.jobs or default_jobs(server)
-    print(f"Running {len(paths)} notebooks against {server.base_url} ({origin}, model {server.model}), {jobs} at a time")
-    results = run_notebooks(paths, server, Path(args.output), html=not args.no_html, jobs=jobs)
+    print(f"Running {len(paths)} notebooks against {server.base_url} ({origin}, model {server.model})")
+    results = run_notebooks(paths, server, Path(args.output), html=not args.no_html)
     print()
     print(format_summary(results, server))
     print(f"\nExecuted notebooks and HTML: {args.output}/")
@@ -127,8 +126,6 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--only", nargs="+", help="run only notebooks whose file name contains one of these")
     run.add_argument("--output", default="build/run", help="folder for executed notebooks and HTML")
     run.add_argument("--no-html", action="store_true", help="skip the HTML renderings")
-    run.add_argument("--jobs", type=int, help="notebooks at once (default: one per core, up to 4, on the embedded "
-                     "mock; 1 on any other server, whose batches and timings concurrent notebooks would change)")
     run.set_defaults(func=_run)
 
     build = sub.add_parser("build-notebooks", help="regenerate notebooks/{ko,en} from notebooks/_src")

@@ -172,25 +172,14 @@ def format_summary(results: list[RunResult], server: ServerConfig) -> str:
     return "\n".join(lines)
 
 
-def default_jobs(server: ServerConfig) -> int:
-    """Notebooks run side by side on the embedded mock (one per core), one at a time on any other server:
-    concurrent requests change a real vLLM's batches, and with them its greedy text and its timings."""
-    return max(1, min(os.cpu_count() or 1, 4)) if server.embedded else 1
-
-
-def run_notebooks(paths: list[Path], server: ServerConfig, out_dir: Path, html: bool = True, echo=print,
-                  jobs: int = 1) -> list[RunResult]:
-    """Run ``paths`` with up to ``jobs`` at once; results (and the summary) keep the order of ``paths``."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    def one(indexed):
-        index, path = indexed
-        result = run_one(path, server, out_dir, html)
-        echo(f"[{index}/{len(paths)}] {_label(path)} {'ok' if result.ok else 'FAILED'} ({result.seconds:.1f} s)",
-             flush=True)
-        return result
-
-    # kernels inherit the environment; patched once for the whole run, since notebooks may run side by side
-    with mock.patch.dict(os.environ, KERNEL_ENV), _papermill_honouring_expected_errors():
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            return list(pool.map(one, enumerate(paths, start=1)))
+def run_notebooks(paths: list[Path], server: ServerConfig, out_dir: Path, html: bool = True, echo=print) -> list[RunResult]:
+    """Run ``paths`` one at a time, in order. Not side by side: papermill runs each notebook inside its folder by
+    changing the process's working directory, which threads would share (and kernels take their language from it)."""
+    results = []
+    with mock.patch.dict(os.environ, KERNEL_ENV), _papermill_honouring_expected_errors():  # kernels inherit the env
+        for index, path in enumerate(paths, start=1):
+            echo(f"[{index}/{len(paths)}] {_label(path)} ...", end=" ", flush=True)
+            result = run_one(path, server, out_dir, html)
+            echo(f"{'ok' if result.ok else 'FAILED'} ({result.seconds:.1f} s)", flush=True)
+            results.append(result)
+    return results

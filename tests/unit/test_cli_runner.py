@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from helpers.config import resolve_config
-from helpers.course.runner import default_jobs, discover, format_summary, run_notebooks
+from helpers.course.runner import discover, format_summary, run_notebooks
 from helpers.session import ensure_server
 
 
@@ -75,8 +75,8 @@ def test_runner_passes_the_server_as_parameters_and_reports_failures(tmp_path, m
     )
     _tiny_notebook(bad, "x = 1", "raise ValueError('boom')", expected_error="1 / 0")
     server = ensure_server(mock_url)
-    results = run_notebooks([good, bad], server, tmp_path / "out", echo=lambda *a, **k: None, jobs=2)
-    assert [r.ok for r in results] == [True, False], "side by side, the results keep the notebooks' order"
+    results = run_notebooks([good, bad], server, tmp_path / "out", echo=lambda *a, **k: None)
+    assert [r.ok for r in results] == [True, False]
     assert results[1].error.startswith("ValueError: boom"), results[1].error
     executed = nbformat.read(str(results[0].output), as_version=4)
     injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
@@ -86,15 +86,6 @@ def test_runner_passes_the_server_as_parameters_and_reports_failures(tmp_path, m
     assert list(html.rglob("*.html")), "an HTML rendering per notebook"
     summary = format_summary(results, server)
     assert "1 passed, 1 failed" in summary and server.base_url in summary and "FAILED" in summary
-
-
-def test_notebooks_run_side_by_side_only_on_the_embedded_mock():
-    import os
-
-    from helpers.config import ServerConfig
-
-    assert default_jobs(ServerConfig("http://127.0.0.1:8000/v1")) == 1
-    assert default_jobs(ServerConfig("http://127.0.0.1:8000/v1", embedded=True)) == max(1, min(os.cpu_count(), 4))
 
 
 def test_real_lane_skips_cells_tagged_skip_on_real_and_runs_them_elsewhere(tmp_path, mock_url, monkeypatch):
