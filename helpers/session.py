@@ -62,18 +62,16 @@ def start_mock(*, tool_calling: bool = True, api_key: str | None = None, first_t
     from helpers.mock import MockSettings, start_in_thread
     from helpers.mock.settings import EMBED_MAX_MODEL_LEN
 
+    either = {"api_keys": [api_key] if api_key else [], "replay_only": _replay_only(None)}
     if embed:
-        return start_in_thread(MockSettings(embed=True, max_model_len=EMBED_MAX_MODEL_LEN,
-                                            api_keys=[api_key] if api_key else [], replay_only=_replay_only(None)))
-    settings = MockSettings(
+        return start_in_thread(MockSettings(embed=True, max_model_len=EMBED_MAX_MODEL_LEN, **either))
+    return start_in_thread(MockSettings(
         enable_auto_tool_choice=tool_calling,
         tool_call_parser="hermes" if tool_calling else None,
-        api_keys=[api_key] if api_key else [],
         latency_first_token=first_token_delay,
         pacing=pacing,
-        replay_only=_replay_only(None),
-    )
-    return start_in_thread(settings)
+        **either,
+    ))
 
 
 #: The pacing profile :func:`realistic_timing` uses, and how its numbers are labelled wherever they are shown.
