@@ -18,7 +18,7 @@ DOCS_STAMP := $(VENV)/.docs-stamp
 # `make test-browser BROWSER_NOTEBOOKS="ko/01 en/07"` checks only those (prefixes under notebooks/).
 BROWSER_NOTEBOOKS ?=
 
-NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
+NBVAL := --nbval --nbval-kernel-name kit-warm --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 
 .PHONY: run test test-latest test-browser test-real docs test-docs lab notebooks record fidelity bench lock clean help
 
@@ -35,7 +35,9 @@ help:
 	@echo "make notebooks  regenerate notebooks/{ko,en} from notebooks/_src and refresh stored outputs"
 
 # uv installs from the committed lock (requirements/*.txt, `make lock`); it is bootstrapped from PyPI into .tools/,
-# outside every venv. Where it cannot install or run, plain pip installs the same lock files.
+# outside every venv. Where it cannot install or run, plain pip installs the same lock files. Both write bytecode
+# at install (pip by default, uv with --compile-bytecode): where PYTHONDONTWRITEBYTECODE is set, as on this course's
+# CI machine, nothing else would, and every process (each kernel among them) would compile LangChain again.
 UV_VERSION := 0.13.9
 UV := .tools/uv/bin/uv
 PIP_QUIET := --quiet --disable-pip-version-check --root-user-action=ignore
@@ -46,7 +48,7 @@ $(UV):
 # $(call locked_venv,VENV,LOCK FILES): create VENV if missing, install the locked versions, then the kit (editable).
 locked_venv = if $(UV) --version >/dev/null 2>&1; then \
 	    [ -x $(1)/bin/python ] || $(UV) venv --quiet --seed --python $(PYTHON) $(1); \
-	    $(UV) pip install --quiet --python $(1)/bin/python $(foreach f,$(2),-r $(f)) && \
+	    $(UV) pip install --quiet --compile-bytecode --python $(1)/bin/python $(foreach f,$(2),-r $(f)) && \
 	    $(UV) pip install --quiet --python $(1)/bin/python --no-deps -e . ; \
 	else \
 	    echo "uv is unavailable: installing the same lock with pip"; \
@@ -76,17 +78,20 @@ test-latest: | $(UV)
 	rm -rf $(LATEST_VENV) build/latest && mkdir -p build/latest
 	printf '%s\n' langchain-core langchain-openai langchain openai > build/latest/overrides.txt
 	$(UV) venv --quiet --seed --python $(PYTHON) $(LATEST_VENV)
-	$(UV) pip install --quiet --python $(LATEST_VENV)/bin/python --override build/latest/overrides.txt -e '.[test,room]'
+	$(UV) pip install --quiet --compile-bytecode --python $(LATEST_VENV)/bin/python --override build/latest/overrides.txt -e '.[test,room]'
 	$(LATEST_VENV)/bin/python -m helpers.course.lock --report | tee build/latest/versions.txt
-	$(LATEST_VENV)/bin/python -m pytest tests notebooks $(NBVAL) -n auto --dist loadscope -q -p no:cacheprovider
+	$(LATEST_VENV)/bin/python -m pytest tests notebooks $(NBVAL) -n $(TEST_WORKERS) --dist loadscope -q -p no:cacheprovider
 
 run: $(STAMP)
 	$(PY) -m helpers run
 
-# Mock lane. Notebooks and test modules spread over the cores (one notebook stays on one worker: loadscope).
+# Mock lane. Notebooks and test modules spread over worker processes, two per core, at most 4 (much of the suite
+# waits: paced mock answers, servers starting); one notebook stays on one worker (loadscope). Its notebook kernels
+# are forked from one process that has imported LangChain (kernel spec kit-warm: helpers/course/warm_kernels.py).
 # The real lane runs sequentially: concurrent requests change vLLM's batches, and so its greedy text.
+TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; print(min(4, 2 * (os.cpu_count() or 1)))")
 test: $(TEST_STAMP)
-	$(PY) -m pytest tests notebooks $(NBVAL) -n auto --dist loadscope -q
+	$(PY) -m pytest tests notebooks $(NBVAL) -n $(TEST_WORKERS) --dist loadscope -q
 
 # The lesson walkthrough in a real browser: JupyterLab on loopback, every lesson notebook (ko + en) opened in
 # headless Chromium and run from the Run menu, checked; screenshots and JupyterLab's log in build/browser/.

@@ -3,6 +3,10 @@
 One server per pytest session: the one in ``VLLM_BASE_URL`` when set (the real-vLLM lane), else the kit's
 mock, started here in ``pytest_configure`` (session fixtures do not run for nbval items) and exported as
 ``VLLM_BASE_URL`` so that contract tests and notebook kernels inherit it.
+
+The kernel spec ``kit-warm`` (``make test`` passes ``--nbval-kernel-name kit-warm``) is registered here too. On the
+mock lane its kernels are forked from one process that has already imported LangChain (about 3 s of CPU saved per
+notebook: ``helpers/course/warm_kernels.py``); on the real lane they start the ordinary way, as JupyterLab's do.
 """
 
 from __future__ import annotations
@@ -12,27 +16,33 @@ import os
 import pytest
 
 from helpers.course.runner import KERNEL_ENV, REAL_LAX_TAG, REAL_SKIP_TAG, real_lane
+from helpers.course.warm_kernels import WarmKernels
 
 #: Session-end check that no process started by the tests outlives them (tests/robustness/leak_check.py).
 pytest_plugins = ["tests.robustness.leak_check"]
 
 
 def pytest_configure(config):
-    config._kit_mock = None
+    config._kit_mock = config._kit_kernels = None
     os.environ.update(KERNEL_ENV)  # nbval's kernels inherit it, as papermill's do in `make run`
-    if os.environ.get("VLLM_BASE_URL") or hasattr(config, "workerinput"):
-        return  # a configured server, or an xdist worker that inherited the controller's
-    from helpers.session import start_kit_mock
+    if hasattr(config, "workerinput"):
+        return  # an xdist worker: it inherited the controller's server and kernel spec
+    if not os.environ.get("VLLM_BASE_URL"):
+        from helpers.session import start_kit_mock
 
-    config._kit_mock = start_kit_mock()  # replay only (KERNEL_ENV): notebooks show nothing the mock made up
-    os.environ["VLLM_BASE_URL"] = config._kit_mock.url
-    os.environ["KIT_REPLAY_ONLY_URL"] = config._kit_mock.url  # tests that need a mock that answers anything
+        config._kit_mock = start_kit_mock()  # replay only (KERNEL_ENV): notebooks show nothing the mock made up
+        os.environ["VLLM_BASE_URL"] = config._kit_mock.url
+        os.environ["KIT_REPLAY_ONLY_URL"] = config._kit_mock.url  # tests that need a mock that answers anything
+    # After the server: the warm process's environment is the one kernels get.
+    config._kit_kernels = WarmKernels(zygote=not real_lane()).start()
 
 
 def pytest_unconfigure(config):
-    mock = getattr(config, "_kit_mock", None)
-    if mock is not None:
-        mock.stop()
+    for name in ("_kit_kernels", "_kit_mock"):
+        part = getattr(config, name, None)
+        if part is not None:
+            part.stop()
+    if getattr(config, "_kit_mock", None) is not None:
         os.environ.pop("VLLM_BASE_URL", None)
 
 

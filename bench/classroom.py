@@ -15,7 +15,9 @@ finished its laps when the time is up is a failure.
 
 Bounds: at most 1,000 learners and 120 minutes, and the URL must be on loopback (this is a load test for a server
 you run, not a tool to point at someone else's). No new cell starts after ``--minutes``; requests still running then
-get ``--timeout`` seconds more, then the run stops.
+get ``--timeout`` seconds more, then the run stops. Ctrl-C (SIGINT) ends the run early the same way: no new cell,
+the requests in flight finish, and the figures of the time it ran are printed (and written with ``--json``), marked
+``"stopped_early"``; runs of further N are not started. A second Ctrl-C stops at once, without figures.
 
 A request fails when its status is not the one the course got when the trace was taken (a notebook's deliberate
 400 must still be a 400; a 503 from ``/health`` counts as the kit counts it: fine if the server is vllm-router and
@@ -33,6 +35,7 @@ import asyncio
 import ipaddress
 import json
 import random
+import signal
 import sys
 import time
 from collections import Counter
@@ -85,6 +88,28 @@ def check_loopback(url: str) -> str:
 
 
 # --------------------------------------------------------------------------- measuring
+
+
+class Deadline:
+    """When no new cell may start: ``--minutes`` after the start, or now, after Ctrl-C (:meth:`stop`)."""
+
+    def __init__(self, at: float):
+        self.at = at
+        self.stopped_early = False
+
+    def left(self) -> float:
+        return max(0.0, self.at - time.monotonic())
+
+    def passed(self) -> bool:
+        return time.monotonic() >= self.at
+
+    def stop(self) -> None:
+        if self.stopped_early:  # the second Ctrl-C: what Python does with one
+            raise KeyboardInterrupt
+        self.stopped_early = True
+        self.at = min(self.at, time.monotonic())
+        print("Ctrl-C: no new cell starts; the requests in flight finish, then the figures (Ctrl-C again: stop now)",
+              file=sys.stderr, flush=True)
 
 
 @dataclass
@@ -206,7 +231,7 @@ async def send(client: httpx.AsyncClient, request: dict, tally: Tally, timeout: 
             tally.timeline.append((round(wall, 3), round(tally.latencies[-1], 4)))
 
 
-async def learner(index: int, sequence, root: str, headers: dict, tally: Tally, deadline: float, laps: int,
+async def learner(index: int, sequence, root: str, headers: dict, tally: Tally, deadline: Deadline, laps: int,
                   think_mean: float, ramp: float, timeout: float, rng: random.Random, start: str) -> None:
     """One learner: a start time (and, with ``start="random"``, a cell of the course to start from: a lap then
     wraps around to it), then cell after cell with think time between, lap after lap."""
@@ -217,14 +242,14 @@ async def learner(index: int, sequence, root: str, headers: dict, tally: Tally, 
     done = 0
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=16)
     async with httpx.AsyncClient(base_url=root, headers=headers, limits=limits) as client:
-        while (laps == 0 or done < laps) and time.monotonic() < deadline:
+        while (laps == 0 or done < laps) and not deadline.passed():
             for cell_number, groups in enumerate(sequence):
-                if time.monotonic() >= deadline:
+                if deadline.passed():
                     break
                 if cell_number:
                     pause = min(rng.expovariate(1 / think_mean), 5 * think_mean) if think_mean > 0 else 0.0
-                    await asyncio.sleep(min(pause, max(0.0, deadline - time.monotonic())))
-                    if time.monotonic() >= deadline:
+                    await _think(pause, deadline)
+                    if deadline.passed():
                         break
                 for group in groups:
                     gate = asyncio.Semaphore(group["concurrency"])
@@ -241,6 +266,13 @@ async def learner(index: int, sequence, root: str, headers: dict, tally: Tally, 
     tally.laps_done.append(done)
 
 
+async def _think(seconds: float, deadline: Deadline) -> None:
+    """Sleep ``seconds``, or until the deadline, which Ctrl-C can bring forward (so: in short steps)."""
+    end = time.monotonic() + min(seconds, deadline.left())
+    while (now := time.monotonic()) < end and not deadline.passed():
+        await asyncio.sleep(min(0.25, end - now))
+
+
 async def run_room(root: str, learners: int, minutes: float, *, sequence, api_key: str | None = None,
                    laps: int = 0, think_mean: float = 20.0, ramp: float | None = None, timeout: float = 120.0,
                    seed: int = 0, start: str = "random") -> dict:
@@ -249,7 +281,11 @@ async def run_room(root: str, learners: int, minutes: float, *, sequence, api_ke
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     rng = random.Random(seed)
     started = time.monotonic()
-    deadline = started + minutes * 60
+    deadline = Deadline(started + minutes * 60)
+    try:  # Ctrl-C ends the run early, with its figures; only in the main thread (the command line)
+        asyncio.get_running_loop().add_signal_handler(signal.SIGINT, deadline.stop)
+    except (RuntimeError, NotImplementedError, ValueError):
+        pass
     ramp = think_mean if ramp is None else ramp
     tasks = [asyncio.create_task(learner(i, sequence, root, headers, tally, deadline, laps, think_mean, ramp,
                                          timeout, random.Random(rng.random()), start)) for i in range(learners)]
@@ -262,7 +298,9 @@ async def run_room(root: str, learners: int, minutes: float, *, sequence, api_ke
     for task in tasks:
         if task.done() and not task.cancelled() and task.exception() is not None:
             tally.errors[f"learner crashed: {task.exception()!r}"[:120]] += 1
-    return summary(tally, learners, laps, time.monotonic() - started)
+    row = summary(tally, learners, laps, time.monotonic() - started)
+    row["stopped_early"] = deadline.stopped_early
+    return row
 
 
 def summary(tally: Tally, learners: int, laps: int, seconds: float) -> dict:
@@ -344,6 +382,15 @@ def main(argv: list[str] | None = None) -> int:
           f"(mean {args.think_mean:g} s, cap {5 * args.think_mean:g} s), start: {args.start} cell, "
           f"at most {args.minutes:g} min a run", flush=True)
     print(HEADER, flush=True)
+    try:
+        rows = _runs(args, root, sequence, api_key)
+    except KeyboardInterrupt:
+        print("stopped (Ctrl-C twice): no figures", file=sys.stderr)
+        return 130
+    return _report(args, root, rows)
+
+
+def _runs(args, root: str, sequence, api_key: str | None) -> list[dict]:
     rows = []
     for n in args.learners:
         row = asyncio.run(run_room(root, n, args.minutes, sequence=sequence, api_key=api_key, laps=args.laps,
@@ -351,6 +398,13 @@ def main(argv: list[str] | None = None) -> int:
                                    seed=args.seed, start=args.start))
         rows.append(row)
         print(format_row(row), flush=True)
+        if row["stopped_early"]:
+            print(f"stopped early (Ctrl-C) after {row['seconds']:g} s", flush=True)
+            break
+    return rows
+
+
+def _report(args, root: str, rows: list[dict]) -> int:
     size = room_size(rows)
     if len(rows) > 1:
         print(f"room size (largest N with p95 < {ROOM_P95_S:g} s and no failure): {size if size else 'none of these'}")

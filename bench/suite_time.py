@@ -3,7 +3,7 @@
     python bench/suite_time.py [-- extra pytest args]
 
 Runs the pytest command of the Makefile's ``test`` target (read from the Makefile, so the two cannot drift:
-``python -m pytest tests notebooks --nbval ... -n auto --dist loadscope -q``) from the repository root with
+``python -m pytest tests notebooks --nbval ... -n 4 --dist loadscope -q``) from the repository root with
 this interpreter (VLLM_BASE_URL unset, so the root conftest starts the mock) and prints the seconds and
 pytest's summary line. The per-part breakdown adds the cells' and tests' own durations (with xdist the
 parts overlap in time, so they add up to more than the wall time).
@@ -21,12 +21,12 @@ import time
 from _common import REPO, machine, write_json
 
 def make_test_command() -> list[str]:
-    """``-m pytest ...`` exactly as the Makefile's ``test`` target runs it (with ``$(NBVAL)`` expanded)."""
-    text = (REPO / "Makefile").read_text()
-    variables = dict(re.findall(r"^(\w+)\s*:?=\s*(.*)$", text, re.M))
-    recipe = re.search(r"^test:.*\n\t\$\(PY\) (-m pytest .*)$", text, re.M).group(1)
-    expanded = re.sub(r"\$\((\w+)\)", lambda m: variables.get(m.group(1), ""), recipe)
-    return expanded.split() + ["-p", "no:cacheprovider"]
+    """``-m pytest ...`` exactly as the Makefile's ``test`` target runs it: ``make -n test`` prints it with every
+    variable expanded (the worker count included) and runs nothing."""
+    shown = subprocess.run(["make", "--no-print-directory", "-n", "test"], cwd=REPO, capture_output=True, text=True,
+                           check=True).stdout
+    line = next(line for line in shown.splitlines() if " -m pytest tests " in line)
+    return line.split(" ", 1)[1].split() + ["-p", "no:cacheprovider"]
 
 
 COMMAND = make_test_command()

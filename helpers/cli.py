@@ -68,7 +68,7 @@ def _check(args) -> int:
 
 
 def _run(args) -> int:
-    from helpers.course.runner import discover, format_summary, run_notebooks
+    from helpers.course.runner import default_jobs, discover, format_summary, run_notebooks
     from helpers.session import ensure_server
 
     paths = discover(tuple(args.lang), args.only)
@@ -77,8 +77,11 @@ def _run(args) -> int:
         return 2
     server = ensure_server(args.base_url, args.model)
     origin = "embedded mock" if server.embedded else "configured server"
-    print(f"Running {len(paths)} notebooks against {server.base_url} ({origin}, model {server.model})")
-    results = run_notebooks(paths, server, Path(args.output), html=not args.no_html)
+    jobs = args.jobs or default_jobs(server)
+    side = f", {jobs} at a time" if jobs > 1 else ", one at a time"
+    print(f"Running {len(paths)} notebooks against {server.base_url} ({origin}, model {server.model}{side})")
+    results = run_notebooks(paths, server, Path(args.output), html=not args.no_html, jobs=jobs,
+                            warm=server.embedded)
     print()
     print(format_summary(results, server))
     print(f"\nExecuted notebooks and HTML: {args.output}/")
@@ -126,6 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--only", nargs="+", help="run only notebooks whose file name contains one of these")
     run.add_argument("--output", default="build/run", help="folder for executed notebooks and HTML")
     run.add_argument("--no-html", action="store_true", help="skip the HTML renderings")
+    run.add_argument("--jobs", type=int, default=0, metavar="N",
+                     help="notebooks run side by side (default: on the embedded mock two per core, at most 4; "
+                     "against any other server 1, so that a real vLLM's batches stay as the lessons show)")
     run.set_defaults(func=_run)
 
     build = sub.add_parser("build-notebooks", help="regenerate notebooks/{ko,en} from notebooks/_src")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import httpx
 
@@ -26,13 +27,20 @@ class ServerInfo:
     key_required: bool | None = None  # /v1 answers 401 without a key, vLLM --api-key (describe(probe=True))
 
 
+@lru_cache(maxsize=1)
+def _http() -> httpx.Client:
+    """One client for every probe in this process: a new httpx client loads the CA bundle (~20 ms of CPU), and a
+    kernel probes its server several times."""
+    return httpx.Client()
+
+
 def _headers(config: ServerConfig) -> dict[str, str]:
     return {"Authorization": f"Bearer {config.api_key}"}
 
 
 def _get(url: str, config: ServerConfig, timeout: float) -> httpx.Response:
     try:
-        return httpx.get(url, headers=_headers(config), timeout=timeout)
+        return _http().get(url, headers=_headers(config), timeout=timeout)
     except httpx.ConnectError as exc:
         raise ServerUnreachableError(url, f"connection refused or host unknown: {exc}") from None
     except httpx.TimeoutException:
@@ -68,7 +76,7 @@ def _router_readiness(config: ServerConfig, timeout: float) -> tuple[int, int] |
     """(healthy, total) replicas when the server is vLLM's router (``vllm-router``: its ``/health`` answers 503 as soon
     as one replica is down, its ``/readiness`` says how many still serve); None for anything else."""
     try:
-        response = httpx.get(f"{config.root_url}/readiness", timeout=timeout)
+        response = _http().get(f"{config.root_url}/readiness", timeout=timeout)
         body = response.json() if response.status_code in (200, 503) else {}
         return int(body["healthy_workers"]), int(body["total_workers"])
     except (httpx.HTTPError, ValueError, KeyError, TypeError):
@@ -130,7 +138,7 @@ def tool_calling_enabled(config: ServerConfig, model: str, max_model_len: int | 
             "max_tokens": (max_model_len or 2048) * 1000}
     url = f"{config.base_url}/chat/completions"
     try:
-        response = httpx.post(url, json=body, headers=_headers(config), timeout=timeout)
+        response = _http().post(url, json=body, headers=_headers(config), timeout=timeout)
     except httpx.HTTPError as exc:
         raise ServerUnreachableError(url, f"{type(exc).__name__}: {exc}") from None
     if response.status_code != 400:
@@ -145,7 +153,7 @@ def key_required(config: ServerConfig, timeout: float = HEALTH_TIMEOUT) -> bool:
     """Whether the server's /v1 routes refuse a request that carries no key (vLLM started with ``--api-key``)."""
     url = f"{config.base_url}/models"
     try:
-        response = httpx.get(url, timeout=timeout)
+        response = _http().get(url, timeout=timeout)
     except httpx.HTTPError as exc:
         raise ServerUnreachableError(url, f"{type(exc).__name__}: {exc}") from None
     return response.status_code == 401

@@ -8,7 +8,11 @@ cell (``BASE_URL``, ``MODEL``). Exit status is non-zero when any notebook fails.
 from __future__ import annotations
 
 import copy
+import dataclasses
+import json
 import os
+import subprocess
+import sys
 import tempfile
 import time
 from contextlib import contextmanager
@@ -127,7 +131,8 @@ def _papermill_honouring_expected_errors():
         yield
 
 
-def run_one(path: Path, server: ServerConfig, out_dir: Path, html: bool = True) -> RunResult:
+def run_one(path: Path, server: ServerConfig, out_dir: Path, html: bool = True,
+            kernel_name: str = "python3") -> RunResult:
     """Execute one notebook (inside :func:`run_notebooks`, which sets the kernels' environment)."""
     import papermill
 
@@ -141,7 +146,7 @@ def run_one(path: Path, server: ServerConfig, out_dir: Path, html: bool = True) 
             str(source),
             str(executed),
             parameters={"BASE_URL": server.base_url, "MODEL": server.model},
-            kernel_name="python3",
+            kernel_name=kernel_name,
             cwd=str(path.parent),
             progress_bar=False,
             execution_timeout=CELL_TIMEOUT,
@@ -172,14 +177,131 @@ def format_summary(results: list[RunResult], server: ServerConfig) -> str:
     return "\n".join(lines)
 
 
-def run_notebooks(paths: list[Path], server: ServerConfig, out_dir: Path, html: bool = True, echo=print) -> list[RunResult]:
-    """Run ``paths`` one at a time, in order. Not side by side: papermill runs each notebook inside its folder by
-    changing the process's working directory, which threads would share (and kernels take their language from it)."""
-    results = []
+def default_jobs(server: ServerConfig) -> int:
+    """Notebooks run side by side on the embedded mock (two per core, at most 4: much of a lesson's time is waiting
+    for a paced answer). Against any other server one at a time: concurrent notebooks would change a real vLLM's
+    batches, its greedy text and its timings."""
+    return min(4, 2 * (os.cpu_count() or 1)) if server.embedded else 1
+
+
+def run_notebooks(paths: list[Path], server: ServerConfig, out_dir: Path, html: bool = True, echo=print,
+                  jobs: int = 1, warm: bool = False) -> list[RunResult]:
+    """Run ``paths``; the results in the same order.
+
+    ``jobs``: how many run side by side, each in a worker process of its own (papermill runs a notebook inside its
+    folder by changing the process's working directory, so two cannot share a process). They start in
+    :func:`start_order`; each is reported as it ends. ``warm``: kernels forked
+    from one process that has imported LangChain already (:mod:`helpers.course.warm_kernels`), for the embedded
+    mock; otherwise ordinary kernels, as JupyterLab starts them.
+    """
+    from helpers.course.warm_kernels import KERNEL_NAME, WarmKernels
+
+    kernel_name = KERNEL_NAME if warm else "python3"
+    width = len(str(len(paths)))
     with mock.patch.dict(os.environ, KERNEL_ENV), _papermill_honouring_expected_errors():  # kernels inherit the env
-        for index, path in enumerate(paths, start=1):
-            echo(f"[{index}/{len(paths)}] {_label(path)} ...", end=" ", flush=True)
-            result = run_one(path, server, out_dir, html)
-            echo(f"{'ok' if result.ok else 'FAILED'} ({result.seconds:.1f} s)", flush=True)
-            results.append(result)
+        kernels = WarmKernels().start() if warm else None
+        try:
+            if jobs <= 1:
+                results = []
+                for index, path in enumerate(paths, start=1):
+                    echo(f"[{index:>{width}}/{len(paths)}] {_label(path)} ...", end=" ", flush=True)
+                    result = run_one(path, server, out_dir, html, kernel_name)
+                    echo(f"{'ok' if result.ok else 'FAILED'} ({result.seconds:.1f} s)", flush=True)
+                    results.append(result)
+                return results
+            return _run_side_by_side(paths, server, out_dir, html, echo, jobs, kernel_name)
+        finally:
+            if kernels is not None:
+                kernels.stop()
+
+
+def start_order(paths: list[Path]) -> list[int]:
+    """The order side-by-side runs start ``paths`` in (indexes): lessons before solutions, a lesson's languages
+    together. Course order would leave the English lesson 03 (its paced sweep takes the longest) for the end."""
+    return sorted(range(len(paths)), key=lambda i: (paths[i].parent.name == "solutions", paths[i].name, i))
+
+
+RESULT_MARK = "kit-run-result "  # a worker's result line; anything else it prints is passed on
+
+
+def _run_side_by_side(paths, server, out_dir, html, echo, jobs, kernel_name) -> list[RunResult]:
+    """``jobs`` worker processes (``python -m helpers.course.runner --worker``), each fed one notebook at a time."""
+    import threading
+
+    results: list[RunResult | None] = [None] * len(paths)
+    pending = start_order(paths)
+    lock = threading.Lock()
+    width = len(str(len(paths)))
+    finished = 0
+
+    def next_index() -> int | None:
+        with lock:
+            return pending.pop(0) if pending else None
+
+    def report(index: int, result: RunResult) -> None:
+        nonlocal finished
+        with lock:
+            results[index] = result
+            finished += 1
+            echo(f"[{finished:>{width}}/{len(paths)}] {_label(result.notebook)} {'ok' if result.ok else 'FAILED'} "
+                 f"({result.seconds:.1f} s)", flush=True)
+
+    def feed_one_worker() -> None:
+        worker = subprocess.Popen([sys.executable, "-m", "helpers.course.runner", "--worker"], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True, encoding="utf-8")
+        try:
+            while (index := next_index()) is not None:
+                job = {"path": str(paths[index]), "server": dataclasses.asdict(server), "out_dir": str(out_dir),
+                       "html": html, "kernel_name": kernel_name}
+                started = time.perf_counter()
+                try:
+                    worker.stdin.write(json.dumps(job) + "\n")
+                    worker.stdin.flush()
+                    reply = _read_result(worker.stdout, echo)
+                except (OSError, ValueError):
+                    reply = None
+                if reply is None:  # the worker died with this notebook: say so, and stop feeding it
+                    report(index, RunResult(paths[index], False, time.perf_counter() - started,
+                                            out_dir / "notebooks" / _label(paths[index]),
+                                            f"the worker process running it ended (exit status {worker.poll()})"))
+                    return
+                report(index, RunResult(paths[index], reply["ok"], reply["seconds"], Path(reply["output"]),
+                                        reply["error"]))
+        finally:
+            if worker.stdin and not worker.stdin.closed:
+                worker.stdin.close()
+            worker.wait()
+
+    threads = [threading.Thread(target=feed_one_worker, daemon=True) for _ in range(min(jobs, len(paths)))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for index, result in enumerate(results):
+        if result is None:  # every worker died before reaching it
+            results[index] = RunResult(paths[index], False, 0.0, out_dir / "notebooks" / _label(paths[index]),
+                                       "not run: every worker process ended before it")
     return results
+
+
+def _read_result(stream, echo) -> dict | None:
+    for line in stream:
+        if line.startswith(RESULT_MARK):
+            return json.loads(line[len(RESULT_MARK):])
+        echo(line.rstrip("\n"), flush=True)  # something a kernel or papermill printed
+    return None
+
+
+def _worker() -> None:
+    """One ``make run`` worker: a notebook per JSON line on stdin, its result on stdout after :data:`RESULT_MARK`."""
+    with _papermill_honouring_expected_errors():
+        for line in sys.stdin:
+            job = json.loads(line)
+            result = run_one(Path(job["path"]), ServerConfig(**job["server"]), Path(job["out_dir"]), job["html"],
+                             job["kernel_name"])
+            reply = {"ok": result.ok, "seconds": result.seconds, "output": str(result.output), "error": result.error}
+            print(RESULT_MARK + json.dumps(reply), flush=True)
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--worker"]:
+    _worker()

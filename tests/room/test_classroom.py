@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
 from bench.classroom import _ends_stream, _stream_tokens, load_sequence, room_size
+from tests.robustness._procs import read_until
 from tests.room.conftest import REPO, classroom
 
 TRACE = REPO / "bench" / "data" / "course_trace.json"
@@ -34,6 +39,29 @@ def test_every_learner_walks_the_whole_course_without_a_failure(replay_only_mock
     assert row["requests"] == 3 * lap  # each learner sent the whole sequence once
     assert row["streams"] > 0 and row["ttft_p50_s"] is not None and row["tokens_per_s"] > 0
     assert 0 < row["latency_p50_s"] <= row["latency_p95_s"] <= row["latency_p99_s"]
+
+
+def test_ctrl_c_ends_the_run_early_and_keeps_its_figures(replay_only_mock, tmp_path):
+    """An instructor stops a 10-minute load test after a few seconds: the figures of those seconds, exit 0."""
+    out = tmp_path / "room.json"
+    load = subprocess.Popen([sys.executable, str(REPO / "bench" / "classroom.py"), "--url", replay_only_mock.url,
+                             "--learners", "2", "3", "--minutes", "10", "--think-mean", "0.05", "--ramp", "0.1",
+                             "--json", str(out)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO)
+    try:
+        read_until(load, "learners")  # the table's header: the first run has started
+        time.sleep(1.0)  # a second of requests to measure
+        load.send_signal(signal.SIGINT)
+        output, _ = load.communicate(timeout=60)
+    finally:
+        if load.poll() is None:
+            load.kill()
+            load.wait()
+    assert load.returncode == 0, output
+    assert "Ctrl-C: no new cell starts" in output and "stopped early (Ctrl-C) after" in output
+    assert "Traceback" not in output
+    (row,) = json.loads(out.read_text())["rows"]  # the run of 3 learners never started
+    assert row["learners"] == 2 and row["stopped_early"] and row["seconds"] < 30
+    assert row["requests"] > 0 and row["failed"] == 0
 
 
 def test_the_trace_is_the_course_in_order():

@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from helpers.config import resolve_config
-from helpers.course.runner import discover, format_summary, run_notebooks
+from helpers.course.runner import default_jobs, discover, format_summary, run_notebooks, start_order
 from helpers.session import ensure_server
 
 
@@ -86,6 +86,40 @@ def test_runner_passes_the_server_as_parameters_and_reports_failures(tmp_path, m
     assert list(html.rglob("*.html")), "an HTML rendering per notebook"
     summary = format_summary(results, server)
     assert "1 passed, 1 failed" in summary and server.base_url in summary and "FAILED" in summary
+
+
+def test_side_by_side_each_notebook_runs_in_its_own_folder_and_the_results_keep_their_order(tmp_path, mock_url):
+    """``make run`` on the embedded mock: worker processes, warm kernels; a failure is still reported as such."""
+    paths = []
+    for index, folder in enumerate(["ko", "en", "ko/solutions", "en/solutions"]):
+        (tmp_path / folder).mkdir(parents=True, exist_ok=True)
+        paths.append(tmp_path / folder / f"0{index + 1}_nb.ipynb")
+        _tiny_notebook(paths[-1], "import os, sys\nprint(os.getcwd(), 'langchain_openai' in sys.modules)")
+    _tiny_notebook(paths[2], "raise ValueError('boom')")
+    lines = []
+    results = run_notebooks(paths, ensure_server(mock_url), tmp_path / "out", html=False, jobs=3, warm=True,
+                            echo=lambda line, **k: lines.append(line))
+    assert [r.notebook for r in results] == paths
+    assert [r.ok for r in results] == [True, True, False, True] and "ValueError: boom" in results[2].error
+    for result in (results[0], results[1], results[3]):
+        printed = json.dumps(nbformat.read(str(result.output), as_version=4).cells[-1].outputs)
+        assert f"{result.notebook.parent} True" in printed  # its folder; a warm kernel (LangChain imported)
+    assert len(lines) == 4 and sum("FAILED" in line for line in lines) == 1
+
+
+def test_side_by_side_only_on_the_embedded_mock_and_long_lessons_first():
+    from helpers.config import ServerConfig
+
+    embedded = ServerConfig(base_url="http://127.0.0.1:1/v1", model="m", embedded=True)
+    configured = ServerConfig(base_url="http://127.0.0.1:1/v1", model="m")
+    assert default_jobs(configured) == 1  # a real vLLM's batches, greedy text and timings stay as the lessons show
+    assert default_jobs(embedded) == min(4, 2 * (os.cpu_count() or 1)) > 1
+    paths = discover(("ko", "en"))
+    order = [paths[i] for i in start_order(paths)]
+    assert sorted(order) == sorted(paths)
+    lessons = [p for p in order if p.parent.name != "solutions"]
+    assert order[: len(lessons)] == lessons  # lessons before solutions
+    assert [p.name for p in order[4:6]] == ["03_batching_and_throughput.ipynb"] * 2  # both languages together
 
 
 def test_real_lane_skips_cells_tagged_skip_on_real_and_runs_them_elsewhere(tmp_path, mock_url, monkeypatch):

@@ -1,0 +1,129 @@
+"""helpers/course/warm_kernels.py: kernels forked from one warm process, and the ordinary start when there is none."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from jupyter_client.manager import start_new_kernel
+
+from helpers.course.warm_kernels import KERNEL_NAME, SOCKET_ENV, ForkedProcess, WarmKernels
+
+PROBE = """
+import json, os, random, sys
+print(json.dumps({"cwd": os.getcwd(), "probe": os.environ.get("KIT_PROBE"), "ppid": os.getppid(),
+                  "pid": os.getpid(), "random": random.random(), "warm": "langchain_openai" in sys.modules,
+                  "cwd_on_path": os.getcwd() in sys.path}))
+"""
+
+
+def _run(kc, code: str, timeout: float = 60) -> tuple[dict, list[str]]:
+    """The execute reply's content and the text the cell printed."""
+    printed: list[str] = []
+
+    def output(msg):
+        if msg["msg_type"] == "stream":
+            printed.append(msg["content"]["text"])
+
+    reply = kc.execute_interactive(code, timeout=timeout, output_hook=output)
+    return reply["content"], printed
+
+
+def _probe(cwd, env=None):
+    km, kc = start_new_kernel(kernel_name=KERNEL_NAME, cwd=str(cwd), env={**os.environ, **(env or {})})
+    try:
+        content, printed = _run(kc, PROBE)
+        assert content["status"] == "ok", content
+        return km, {**json.loads("".join(printed)), "process": type(km.provisioner.process)}
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=False)
+
+
+@pytest.fixture(scope="module")
+def warm():
+    kernels = WarmKernels().start(wait=True)
+    assert kernels.process.poll() is None, "the zygote started"
+    yield kernels
+    kernels.stop()
+
+
+def test_a_warm_kernel_is_a_fork_that_runs_in_its_folder_with_its_manager_s_environment(warm, tmp_path):
+    first_km, first = _probe(tmp_path, {"KIT_PROBE": "first"})
+    second_km, second = _probe(tmp_path / "..", {"KIT_PROBE": "second"})
+    assert first["process"] is second["process"] is ForkedProcess
+    assert first["ppid"] == second["ppid"] == warm.process.pid  # forked from the zygote
+    assert first["warm"] and second["warm"]  # LangChain was imported before the kernel's first cell
+    assert first["cwd"] == str(tmp_path) and second["cwd"] == str((tmp_path / "..").resolve())
+    assert (first["probe"], second["probe"]) == ("first", "second")
+    assert first["random"] != second["random"]  # reseeded: not the zygote's sequence twice
+    assert not first["cwd_on_path"]  # as ipykernel_launcher leaves sys.path
+    for km, info in ((first_km, first), (second_km, second)):
+        assert km.provisioner.process is None  # waited for
+        assert not os.path.exists(f"/proc/{info['pid']}") or _zombie(info["pid"])
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except OSError:
+        return True
+
+
+def test_an_interrupt_reaches_a_warm_kernel(warm, tmp_path):
+    km, kc = start_new_kernel(kernel_name=KERNEL_NAME, cwd=str(tmp_path))
+    try:
+        kc.execute("import time; time.sleep(60)")
+        time.sleep(1.0)  # the cell is running
+        started = time.monotonic()
+        km.interrupt_kernel()
+        reply = kc.get_shell_msg(timeout=30)
+        assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt"
+        assert time.monotonic() - started < 20
+        content, printed = _run(kc, "print('still alive')")
+        assert content["status"] == "ok" and printed == ["still alive\n"]
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=False)
+
+
+def test_without_a_zygote_the_kernel_starts_the_ordinary_way(tmp_path):
+    with WarmKernels(zygote=False) as kernels:
+        assert kernels.process is None and SOCKET_ENV not in os.environ
+        km, info = _probe(tmp_path, {"KIT_PROBE": "plain"})
+    assert info["process"] is subprocess.Popen
+    assert info["ppid"] != info["pid"] and info["probe"] == "plain" and info["cwd"] == str(tmp_path)
+    assert info["ppid"] == os.getpid()  # our own child, as Jupyter's launcher starts it
+
+
+def test_a_zygote_that_has_gone_means_ordinary_kernels(tmp_path):
+    with WarmKernels().start(wait=True) as kernels:
+        kernels.process.kill()
+        kernels.process.wait()
+        _, info = _probe(tmp_path)
+    assert info["process"] is subprocess.Popen and info["ppid"] == os.getpid()
+
+
+def test_the_zygote_refuses_to_fork_once_a_thread_runs(tmp_path):
+    code = ("import threading, time; threading.Thread(target=time.sleep, args=(30,), daemon=True).start(); "
+            f"from helpers.course.warm_kernels import serve; serve({str(tmp_path / 'z.sock')!r})")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "started 1 thread(s); not forking" in done.stderr
+    assert not (tmp_path / "z.sock").exists()
+
+
+def test_stop_ends_the_zygote_and_restores_the_environment():
+    before = {key: os.environ.get(key) for key in (SOCKET_ENV, "JUPYTER_PATH")}
+    kernels = WarmKernels().start(wait=True)
+    assert os.environ[SOCKET_ENV] == kernels.socket_path
+    assert os.environ["JUPYTER_PATH"].split(os.pathsep)[0] == str(kernels.folder / "jupyter")
+    kernels.stop()
+    assert kernels.process.returncode is not None and kernels.process.returncode != -signal.SIGKILL
+    assert {key: os.environ.get(key) for key in before} == before
+    assert not kernels.folder.exists()
