@@ -11,7 +11,9 @@ notebook: ``helpers/course/warm_kernels.py``); on the real lane they start the o
 
 from __future__ import annotations
 
+import atexit
 import os
+import sys
 
 import pytest
 
@@ -26,7 +28,11 @@ def pytest_configure(config):
     config._kit_mock = config._kit_kernels = None
     os.environ.update(KERNEL_ENV)  # nbval's kernels inherit it, as papermill's do in `make run`
     if hasattr(config, "workerinput"):
-        return  # an xdist worker: it inherited the controller's server and kernel spec
+        # An xdist worker: it inherited the controller's server and kernel spec. It ends without the interpreter's
+        # teardown of LangChain's and pydantic's objects, which took ~1.5 s a worker, all of them at once at the
+        # end of every run. The atexit handlers that tests register (servers they started) run before this one.
+        atexit.register(_exit_now)
+        return
     if not os.environ.get("VLLM_BASE_URL"):
         from helpers.session import start_kit_mock
 
@@ -35,6 +41,12 @@ def pytest_configure(config):
         os.environ["KIT_REPLAY_ONLY_URL"] = config._kit_mock.url  # tests that need a mock that answers anything
     # After the server: the warm process's environment is the one kernels get.
     config._kit_kernels = WarmKernels(zygote=not real_lane()).start()
+
+
+def _exit_now() -> None:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def pytest_unconfigure(config):

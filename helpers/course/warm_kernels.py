@@ -119,7 +119,7 @@ def serve(socket_path: str) -> None:
     if threading.active_count() != 1:  # forking a process with threads can copy a lock held by another thread
         sys.exit(f"warm kernels: the imports started {threading.active_count() - 1} thread(s); not forking")
     signal.signal(signal.SIGCHLD, _reap)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))  # nothing to clean up: skip the interpreter's teardown
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(socket_path + ".tmp")
     os.rename(socket_path + ".tmp", socket_path)  # the path appears when the zygote is ready

@@ -9,6 +9,7 @@ an asyncio loop.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import signal
 import socket
 import sys
@@ -25,16 +26,40 @@ _START_TIMEOUT = 30.0
 
 
 class _Server(uvicorn.Server):
-    """uvicorn.Server that reports readiness through a callback."""
+    """uvicorn.Server that reports readiness through a callback, and stops as soon as :meth:`request_exit` is called
+    (uvicorn looks at ``should_exit`` every 0.1 s; a test suite stops a mock a hundred times)."""
 
     def __init__(self, config: uvicorn.Config, on_started=None):
         super().__init__(config)
         self._on_started = on_started
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wake: asyncio.Event | None = None
 
     async def startup(self, sockets=None) -> None:
+        self._loop, self._wake = asyncio.get_running_loop(), asyncio.Event()
         await super().startup(sockets=sockets)
         if self.started and self._on_started is not None:
             self._on_started()
+
+    async def main_loop(self) -> None:  # uvicorn's, with a wait that request_exit() cuts short instead of a sleep
+        counter = 0
+        should_exit = await self.on_tick(counter)
+        while not should_exit:
+            counter = (counter + 1) % 864000
+            try:
+                await asyncio.wait_for(self._wake.wait(), 0.1)
+            except asyncio.TimeoutError:
+                pass
+            should_exit = await self.on_tick(counter)
+
+    def request_exit(self) -> None:
+        """From any thread: stop serving now."""
+        self.should_exit = True
+        if self._loop is not None and self._wake is not None:
+            try:
+                self._loop.call_soon_threadsafe(self._wake.set)
+            except RuntimeError:
+                pass  # the loop has closed already
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -101,7 +126,7 @@ class RunningMock:
         if self._stopped:
             return
         self._stopped = True
-        self._server.should_exit = True
+        self._server.request_exit()
         if self._thread.is_alive() and threading.current_thread() is not self._thread:
             self._thread.join(timeout)
         try:

@@ -97,7 +97,7 @@ def test_side_by_side_each_notebook_runs_in_its_own_folder_and_the_results_keep_
         _tiny_notebook(paths[-1], "import os, sys\nprint(os.getcwd(), 'langchain_openai' in sys.modules)")
     _tiny_notebook(paths[2], "raise ValueError('boom')")
     lines = []
-    results = run_notebooks(paths, ensure_server(mock_url), tmp_path / "out", html=False, jobs=3, warm=True,
+    results = run_notebooks(paths, ensure_server(mock_url), tmp_path / "out", html=False, jobs=2, warm=True,
                             echo=lambda line, **k: lines.append(line))
     assert [r.notebook for r in results] == paths
     assert [r.ok for r in results] == [True, True, False, True] and "ValueError: boom" in results[2].error
