@@ -85,11 +85,11 @@ test-latest: | $(UV)
 run: $(STAMP)
 	$(PY) -m helpers run
 
-# Mock lane. Notebooks and test modules spread over worker processes, two per core, at most 4 (much of the suite
-# waits: paced mock answers, servers starting); one notebook stays on one worker (loadscope). Its notebook kernels
+# Mock lane. Notebooks and test modules spread over worker processes, two per core plus one, at most 8 (much of the
+# suite waits: paced mock answers, servers starting); one notebook stays on one worker (loadscope). Its notebook kernels
 # are forked from one process that has imported LangChain (kernel spec kit-warm: helpers/course/warm_kernels.py).
 # The real lane runs sequentially: concurrent requests change vLLM's batches, and so its greedy text.
-TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; print(min(4, 2 * (os.cpu_count() or 1)))")
+TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; print(min(8, 2 * (os.cpu_count() or 1) + 1))")
 test: $(TEST_STAMP)
 	$(PY) -m pytest tests notebooks $(NBVAL) -n $(TEST_WORKERS) --dist loadscope -q
 
