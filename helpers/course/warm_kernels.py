@@ -153,10 +153,20 @@ def fork_kernel(argv: list[str], env: dict, cwd: str, socket_path: str | None = 
     return json.loads(reply)["pid"] if reply else None
 
 
+def _proc_stat(pid: int) -> tuple[str, str] | None:
+    """(state, start time) of ``pid`` from ``/proc``, or None when there is no such process."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return fields[0], fields[19]
+    except (OSError, IndexError):
+        return None
+
+
 class ForkedProcess:
     """The part of :class:`subprocess.Popen` that Jupyter's provisioner uses, for a kernel the zygote forked.
 
-    It is the zygote's child, not ours: the zygote reaps it, and it counts as ended when its pid is gone or a zombie.
+    It is the zygote's child, not ours: the zygote reaps it, and it counts as ended when its pid is gone, a zombie,
+    or another process's (a pid used again: the start time differs), which is then never signalled.
     """
 
     stdin = stdout = stderr = None
@@ -164,14 +174,13 @@ class ForkedProcess:
     def __init__(self, pid: int):
         self.pid = pid
         self.returncode: int | None = None
+        stat = _proc_stat(pid)
+        self._started = stat[1] if stat else None
 
     def poll(self) -> int | None:
         if self.returncode is None:
-            try:
-                state = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-            except (OSError, IndexError):
-                state = "gone"
-            if state in ("gone", "Z", "X"):
+            stat = _proc_stat(self.pid)
+            if stat is None or stat[0] in ("Z", "X") or stat[1] != self._started:
                 self.returncode = 0  # the zygote holds the real status; Jupyter only asks whether it ended
         return self.returncode
 
@@ -215,6 +224,8 @@ class WarmProvisioner(LocalProvisioner):
         # `make run`). The shutdown request follows regardless, so a kernel being shut down is not interrupted.
         if signum == signal.SIGINT and getattr(self.parent, "shutting_down", False):
             return
+        if isinstance(self.process, ForkedProcess) and self.process.poll() is not None:
+            return  # ended: its process group may be somebody else's by now
         await super().send_signal(signum)
 
 

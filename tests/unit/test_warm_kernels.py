@@ -123,3 +123,23 @@ def test_stop_ends_the_zygote_and_restores_the_environment(tmp_path):
     kernels.stop()
     assert {key: os.environ.get(key) for key in before} == before
     assert not kernels.folder.exists()
+
+
+def test_a_forked_kernel_whose_pid_is_used_again_counts_as_ended():
+    """The zygote reaps its kernels; a pid it freed may go to another process, which must never get their signals."""
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        mine = ForkedProcess(sleeper.pid)
+        assert mine.poll() is None
+        other = ForkedProcess(sleeper.pid)
+        other._started = "0"  # as if recorded for an earlier process with this pid
+        assert other.poll() == 0
+        other.kill()  # a no-op: the sleeper lives on
+        time.sleep(0.2)
+        assert sleeper.poll() is None
+        mine.kill()
+        assert sleeper.wait(timeout=10) == -9
+    finally:
+        if sleeper.poll() is None:
+            sleeper.kill()
+            sleeper.wait()
