@@ -232,8 +232,10 @@ class WarmProvisioner(LocalProvisioner):
 # ---- the context manager (in the process that owns the run: pytest's controller, ``make run``) -----------------
 
 def kernel_spec() -> dict:
+    from helpers.course.runner import KERNEL_ARGS  # errors only: a forked kernel writes to the zygote's terminal
+
     return {
-        "argv": [sys.executable, *_LAUNCHER, "-f", "{connection_file}"],
+        "argv": [sys.executable, *_LAUNCHER, "-f", "{connection_file}", *KERNEL_ARGS],
         "display_name": "Python 3 (warm, the kit's test runs)",
         "language": "python",
         "metadata": {"kernel_provisioner": {"provisioner_name": PROVISIONER_NAME}},
