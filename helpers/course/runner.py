@@ -131,6 +131,9 @@ def _papermill_honouring_expected_errors():
         yield
 
 
+WARM_KERNEL_NAME = "kit-warm"  # helpers.course.warm_kernels.KERNEL_NAME (a test keeps the two equal)
+
+
 def run_one(path: Path, server: ServerConfig, out_dir: Path, html: bool = True,
             kernel_name: str = "python3") -> RunResult:
     """Execute one notebook (inside :func:`run_notebooks`, which sets the kernels' environment)."""
@@ -150,7 +153,8 @@ def run_one(path: Path, server: ServerConfig, out_dir: Path, html: bool = True,
             cwd=str(path.parent),
             progress_bar=False,
             execution_timeout=CELL_TIMEOUT,
-            extra_arguments=list(KERNEL_ARGS),
+            # The kit-warm spec carries KERNEL_ARGS already, and ipykernel refuses a setting given twice.
+            extra_arguments=[] if kernel_name == WARM_KERNEL_NAME else list(KERNEL_ARGS),
         )
         error = ""
     except Exception as exc:  # papermill raises PapermillExecutionError with the failing cell
