@@ -15,7 +15,8 @@ The parts:
   provisioner does, when no zygote is running (``KIT_WARM_KERNELS`` unset or gone).
 - :func:`serve`, the zygote's loop (``python -m helpers.course.warm_kernels SOCKET``).
 
-Forking is safe here because the zygote never starts a thread (it checks before serving) and every kernel reseeds
+Forking is safe here because the zygote runs no thread but its own (it counts the operating system's threads before
+serving: importing numpy, for one, starts OpenBLAS's) and every kernel reseeds
 ``random``; what a kernel inherits from it is imported modules, nothing a notebook's cells created.
 """
 
@@ -109,15 +110,26 @@ def _run_kernel(request: dict) -> None:
         os._exit(code)
 
 
+def _threads() -> int:
+    """This process's threads: the operating system's count where there is one (a C library's threads, such as
+    OpenBLAS's pool that importing matplotlib starts, are invisible to :mod:`threading`)."""
+    import threading
+
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
+
+
 def serve(socket_path: str) -> None:
     """The zygote: import :data:`WARM_IMPORTS`, then fork one kernel per request on ``socket_path``."""
     import importlib
-    import threading
 
     for name in WARM_IMPORTS:
         importlib.import_module(name)
-    if threading.active_count() != 1:  # forking a process with threads can copy a lock held by another thread
-        sys.exit(f"warm kernels: the imports started {threading.active_count() - 1} thread(s); not forking")
+    extra = _threads() - 1
+    if extra:  # forking a process with threads can copy a lock another thread holds, in Python or in a C library
+        sys.exit(f"warm kernels: the imports started {extra} thread(s); not forking")
     signal.signal(signal.SIGCHLD, _reap)
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))  # nothing to clean up: skip the interpreter's teardown
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

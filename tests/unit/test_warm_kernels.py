@@ -102,6 +102,15 @@ def test_without_a_zygote_the_kernel_starts_the_ordinary_way(tmp_path):
     assert info["ppid"] == os.getpid()  # our own child, as Jupyter's launcher starts it
 
 
+def test_the_zygote_refuses_to_fork_once_a_native_thread_runs(tmp_path):
+    """A thread that :mod:`threading` does not see (started by C code, as OpenBLAS starts its pool) counts too."""
+    code = ("import _thread, time; _thread.start_new_thread(time.sleep, (30,)); "  # threading never hears of it
+            f"from helpers.course.warm_kernels import serve; serve({str(tmp_path / 'z.sock')!r})")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "started 1 thread(s); not forking" in done.stderr
+    assert not (tmp_path / "z.sock").exists()
+
+
 def test_the_zygote_refuses_to_fork_once_a_thread_runs(tmp_path):
     code = ("import threading, time; threading.Thread(target=time.sleep, args=(30,), daemon=True).start(); "
             f"from helpers.course.warm_kernels import serve; serve({str(tmp_path / 'z.sock')!r})")
