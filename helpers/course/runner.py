@@ -131,13 +131,12 @@ def _papermill_honouring_expected_errors():
         yield
 
 
-WARM_KERNEL_NAME = "kit-warm"  # helpers.course.warm_kernels.KERNEL_NAME (a test keeps the two equal)
-
-
 def run_one(path: Path, server: ServerConfig, out_dir: Path, html: bool = True,
             kernel_name: str = "python3") -> RunResult:
     """Execute one notebook (inside :func:`run_notebooks`, which sets the kernels' environment)."""
     import papermill
+
+    from helpers.course.warm_kernels import KERNEL_NAME as WARM_KERNEL_NAME
 
     label = _label(path)
     executed = out_dir / "notebooks" / label
@@ -194,9 +193,9 @@ def run_notebooks(paths: list[Path], server: ServerConfig, out_dir: Path, html: 
 
     ``jobs``: how many run side by side, each in a worker process of its own (papermill runs a notebook inside its
     folder by changing the process's working directory, so two cannot share a process). They start in
-    :func:`start_order`; each is reported as it ends. ``warm``: kernels forked
-    from one process that has imported LangChain already (:mod:`helpers.course.warm_kernels`), for the embedded
-    mock; otherwise ordinary kernels, as JupyterLab starts them.
+    :func:`start_order`; each is reported as it ends. ``warm``: kernels forked from one process that has imported
+    LangChain already (:mod:`helpers.course.warm_kernels`), for the embedded mock; otherwise ordinary kernels, as
+    JupyterLab starts them.
     """
     from helpers.course.warm_kernels import KERNEL_NAME, WarmKernels
 

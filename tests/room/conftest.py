@@ -7,8 +7,10 @@ Linux x86_64 and aarch64 only: elsewhere they skip with that reason; where the w
 from __future__ import annotations
 
 import platform
+import signal
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,26 @@ def classroom(url: str, *args: str, timeout: float = 240) -> subprocess.Complete
     """``python bench/classroom.py --url URL ARGS``, its output as text."""
     return subprocess.run([sys.executable, str(CLASSROOM), "--url", url, *args], capture_output=True, text=True,
                           timeout=timeout, cwd=REPO)
+
+
+@contextmanager
+def classroom_running(url: str, *args: str):
+    """``bench/classroom.py --url URL ARGS`` in the background (stdout and stderr as one text stream); killed at the
+    end if it is still running."""
+    load = subprocess.Popen([sys.executable, str(CLASSROOM), "--url", url, *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, cwd=REPO)
+    try:
+        yield load
+    finally:
+        if load.poll() is None:
+            load.kill()
+            load.wait()
+
+
+def ctrl_c(load: subprocess.Popen, timeout: float) -> str:
+    """Stop a running load test as an instructor would (SIGINT) and return everything it printed."""
+    load.send_signal(signal.SIGINT)
+    return load.communicate(timeout=timeout)[0]
 
 
 @pytest.fixture(scope="session")

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import signal
-import subprocess
-import sys
 import time
 
 import pytest
 
 from bench.classroom import _ends_stream, _stream_tokens, load_sequence, room_size
 from tests.robustness._procs import read_until
-from tests.room.conftest import REPO, classroom
+from tests.room.conftest import REPO, classroom, classroom_running, ctrl_c
 
 TRACE = REPO / "bench" / "data" / "course_trace.json"
 BRIEF = ("--minutes", "2", "--laps", "1", "--think-mean", "0.01", "--ramp", "0.5")
@@ -44,18 +41,11 @@ def test_every_learner_walks_the_whole_course_without_a_failure(replay_only_mock
 def test_ctrl_c_ends_the_run_early_and_keeps_its_figures(replay_only_mock, tmp_path):
     """An instructor stops a 10-minute load test after a few seconds: the figures of those seconds, exit 0."""
     out = tmp_path / "room.json"
-    load = subprocess.Popen([sys.executable, str(REPO / "bench" / "classroom.py"), "--url", replay_only_mock.url,
-                             "--learners", "2", "3", "--minutes", "10", "--think-mean", "0.05", "--ramp", "0.1",
-                             "--json", str(out)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO)
-    try:
+    with classroom_running(replay_only_mock.url, "--learners", "2", "3", "--minutes", "10", "--think-mean", "0.05",
+                           "--ramp", "0.1", "--json", str(out)) as load:
         read_until(load, "learners")  # the table's header: the first run has started
         time.sleep(1.0)  # a second of requests to measure
-        load.send_signal(signal.SIGINT)
-        output, _ = load.communicate(timeout=60)
-    finally:
-        if load.poll() is None:
-            load.kill()
-            load.wait()
+        output = ctrl_c(load, timeout=60)
     assert load.returncode == 0, output
     assert "Ctrl-C: no new cell starts" in output and "stopped early (Ctrl-C) after" in output
     assert "Traceback" not in output

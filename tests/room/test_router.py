@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from tests.robustness._procs import gone, port_closes, read_until, wait_for
-from tests.room.conftest import REPO, classroom
+from tests.room.conftest import REPO, classroom, classroom_running, ctrl_c
 
 MODEL = "HuggingFaceTB/SmolLM2-135M-Instruct"
 HEALTH_S = 1  # the router's health-check interval in these tests
@@ -118,11 +118,8 @@ def test_a_killed_replica_is_routed_around_and_rejoins(router_installed, tmp_pat
         victim, survivor = room.replicas
         pids = [victim.server.process.pid, survivor.server.process.pid, room.router.process.pid]
         ports = [victim.port, survivor.port, room.router.port]
-        load = subprocess.Popen([sys.executable, str(REPO / "bench" / "classroom.py"), "--url", room.url,
-                                 "--learners", "4", "--minutes", "2", "--think-mean", "0.2", "--ramp", "1",
-                                 "--json", str(out)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                cwd=REPO)
-        try:
+        with classroom_running(room.url, "--learners", "4", "--minutes", "2", "--think-mean", "0.2", "--ramp", "1",
+                               "--json", str(out)) as load:
             wait_for(lambda: _served(victim) >= 5, WITHIN_S, "the victim to take requests")
             killed = time.time()
             room.kill_replica(0)
@@ -135,12 +132,7 @@ def test_a_killed_replica_is_routed_around_and_rejoins(router_installed, tmp_pat
             # at lesson 03's sweep has 16 out). So the learners get AFTER_S seconds more to send new ones.
             wait_for(lambda: _served(survivor) >= after + 5 and time.time() > noticed + AFTER_S, WITHIN_S,
                      "the learners to go on with the survivor")
-            load.send_signal(signal.SIGINT)
-            output, _ = load.communicate(timeout=120)
-        finally:
-            if load.poll() is None:
-                load.kill()
-                load.wait()
+            output = ctrl_c(load, timeout=120)
         room.start_replica(0)
         wait_for(lambda: _health(room)[victim.url] is True, WITHIN_S, "the restarted replica to rejoin")
         assert _served(victim) == 0  # a new process: its counters start at 0

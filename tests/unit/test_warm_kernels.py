@@ -156,10 +156,8 @@ def test_a_forked_kernel_whose_pid_is_used_again_counts_as_ended():
 
 def test_the_kernel_spec_is_ipykernel_logging_errors_only_through_the_warm_provisioner():
     """A forked kernel writes to the zygote's terminal, which is the test run's own: no start-up warnings there."""
-    from helpers.course.runner import KERNEL_ARGS, WARM_KERNEL_NAME
+    from helpers.course.runner import KERNEL_ARGS
     from helpers.course.warm_kernels import PROVISIONER_NAME, kernel_spec
-
-    assert WARM_KERNEL_NAME == KERNEL_NAME  # make run passes KERNEL_ARGS only to kernels whose spec lacks them
 
     spec = kernel_spec()
     assert spec["argv"][:3] == [sys.executable, "-m", "ipykernel_launcher"] and "{connection_file}" in spec["argv"]
