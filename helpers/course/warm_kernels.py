@@ -22,6 +22,7 @@ serving: importing numpy, for one, starts OpenBLAS's) and every kernel reseeds
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -38,6 +39,9 @@ from jupyter_client.provisioning import LocalProvisioner
 KERNEL_NAME = "kit-warm"
 PROVISIONER_NAME = "kit-warm-provisioner"  # the entry point in pyproject.toml
 SOCKET_ENV = "KIT_WARM_KERNELS"
+#: Where a zygote can run: ``fork`` and ``/proc`` (how a forked kernel is watched). Elsewhere (macOS, Windows) every
+#: kernel starts the ordinary way.
+SUPPORTED = sys.platform.startswith("linux")
 #: What the course's notebooks import that costs time (measured with ``python -X importtime``).
 WARM_IMPORTS = (
     "ipykernel.kernelapp",
@@ -150,10 +154,36 @@ def serve(socket_path: str) -> None:
 
 # ---- the provisioner (in the process that manages the kernel: nbval, papermill) --------------------------------
 
-def fork_kernel(argv: list[str], env: dict, cwd: str, socket_path: str | None = None) -> int | None:
-    """Ask the zygote for a kernel; its pid, or ``None`` when there is no zygote or ``argv`` is not ipykernel's."""
+def _pid_file(socket_path: str) -> Path:
+    return Path(socket_path + ".pid")
+
+
+def _wait_for_zygote(socket_path: str, timeout: float) -> bool:
+    """Whether the zygote at ``socket_path`` serves: if it is still importing (its pid file names a live process and
+    the socket is not there yet), wait for it, up to ``timeout`` seconds. A kernel asked for in those first seconds
+    would otherwise start the ordinary way, cold: seen on a loaded machine, where ``make run``'s first notebooks
+    started before the zygote had imported LangChain."""
+    deadline = time.monotonic() + timeout
+    while not os.path.exists(socket_path):
+        try:
+            pid = int(_pid_file(socket_path).read_text())
+        except (OSError, ValueError):
+            return False  # no zygote was started here
+        stat = _proc_stat(pid)
+        if stat is None or stat[0] in ("Z", "X") or time.monotonic() > deadline:
+            return False  # it has ended (refused to fork, crashed) or is stuck: ordinary kernels
+        time.sleep(0.02)
+    return True
+
+
+def fork_kernel(argv: list[str], env: dict, cwd: str, socket_path: str | None = None,
+                timeout: float = 60.0) -> int | None:
+    """Ask the zygote for a kernel; its pid, or ``None`` when there is no zygote or ``argv`` is not ipykernel's.
+    A zygote still importing is waited for, up to ``timeout`` seconds."""
     socket_path = socket_path or os.environ.get(SOCKET_ENV)
     if not socket_path or argv[1:1 + len(_LAUNCHER)] != _LAUNCHER:
+        return None
+    if not _wait_for_zygote(socket_path, timeout):
         return None
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
@@ -222,7 +252,7 @@ class WarmProvisioner(LocalProvisioner):
         env = kwargs.get("env") or dict(os.environ)
         cwd = str(kwargs.get("cwd") or os.getcwd())
         env = {**env, "JPY_PARENT_PID": str(os.getpid())}  # as jupyter_client's launcher sets it
-        pid = fork_kernel(list(cmd), env, cwd)
+        pid = await asyncio.to_thread(fork_kernel, list(cmd), env, cwd)  # it may wait for the zygote's imports
         if pid is None:
             return await super().launch_kernel(cmd, **kwargs)
         self.process = ForkedProcess(pid)
@@ -259,11 +289,12 @@ class WarmKernels:
 
     ``zygote=False`` registers the kernel spec only: its kernels then start the ordinary way. So they do when the
     zygote fails to start or has gone (the provisioner falls back): a run is slower, never wrong.
-    ``ready_timeout``: seconds :meth:`wait_ready` waits for the zygote's imports.
+    ``ready_timeout``: seconds :meth:`wait_ready` waits for the zygote's imports. A kernel asked for while the
+    zygote is still importing waits for it (:func:`fork_kernel`), so the first kernels of a run are warm too.
     """
 
     def __init__(self, zygote: bool = True, ready_timeout: float = 60.0):
-        self.zygote = zygote
+        self.zygote = zygote and SUPPORTED
         self.ready_timeout = ready_timeout
         self.process: subprocess.Popen | None = None
         self.folder: Path | None = None
@@ -284,6 +315,7 @@ class WarmKernels:
                 [sys.executable, "-m", "helpers.course.warm_kernels", self.socket_path],
                 stdin=subprocess.DEVNULL, start_new_session=True,
             )
+            _pid_file(self.socket_path).write_text(str(self.process.pid))  # kernels asked for now wait for it
             settings[SOCKET_ENV] = self.socket_path
         else:
             self._saved[SOCKET_ENV] = os.environ.pop(SOCKET_ENV, None)

@@ -6,7 +6,9 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
+from pathlib import Path
 
 import pytest
 from jupyter_client.manager import start_new_kernel
@@ -91,6 +93,38 @@ def test_an_interrupt_reaches_a_warm_kernel(warm, tmp_path):
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=False)
+
+
+def test_a_kernel_asked_for_while_the_zygote_imports_waits_for_it(tmp_path):
+    """The first kernels of a run (``make run`` starts its workers with the zygote) are warm too, not ordinary."""
+    with WarmKernels() as kernels:  # not waited for: the zygote is still importing LangChain
+        _, info = _probe(tmp_path)
+        assert info["process"] is ForkedProcess and info["warm"] and info["ppid"] == kernels.process.pid
+
+
+def test_the_wait_for_the_zygote_ends_when_it_serves_ends_or_takes_too_long(tmp_path):
+    from helpers.course.warm_kernels import _pid_file, _wait_for_zygote
+
+    sock = str(tmp_path / "z.sock")
+    assert not _wait_for_zygote(sock, timeout=5)  # no zygote was started here: at once
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        _pid_file(sock).write_text(str(sleeper.pid))
+        started = time.monotonic()
+        assert not _wait_for_zygote(sock, timeout=0.3)  # alive, never serving: given up on
+        assert 0.3 <= time.monotonic() - started < 5
+        threading.Timer(0.3, lambda: Path(sock).touch()).start()
+        assert _wait_for_zygote(sock, timeout=10)  # it serves: the socket appeared
+        os.remove(sock)
+        sleeper.kill()
+        sleeper.wait()
+        started = time.monotonic()
+        assert not _wait_for_zygote(sock, timeout=10)  # it ended (refused to fork, crashed): at once
+        assert time.monotonic() - started < 1
+    finally:
+        if sleeper.poll() is None:
+            sleeper.kill()
+            sleeper.wait()
 
 
 def test_without_a_zygote_the_kernel_starts_the_ordinary_way(tmp_path):
