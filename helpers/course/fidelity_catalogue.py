@@ -202,6 +202,9 @@ CASES: list[Case] = [
         {"role": "user", "content": "What is the weather in Paris?"},
         {"type": "function_call", "call_id": "c1", "name": "get_weather", "arguments": '{"city": "Paris"}'},
         {"type": "function_call_output", "call_id": "c1", "output": "18 C"}])),
+    Case("responses, a function tool and a web_search tool echoed", "responses", path=R, body=_resp(
+        max_output_tokens=8, tools=[WEATHER_FUNCTION, {"type": "web_search"}])),
+    Case("responses: a tool without a type", "responses", path=R, body=_resp(tools=[{"name": "get_weather"}])),
     Case("responses: unknown model", "responses", path=R, body=_resp(model="no-such-model")),
     Case("responses: missing input", "responses", path=R, body={"model": MODEL},
          why="vLLM reports one more item in the body than the client sent (its request validators add a key before "

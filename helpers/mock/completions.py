@@ -223,6 +223,11 @@ class Planner:
             req = ResponsesSchema.model_validate(body)
         except ValidationError as exc:
             raise V._schema_errors(exc) from None
+        if body.get("tools"):
+            try:
+                body = {**body, "tools": R.validated_tools(body["tools"])}
+            except ValidationError as exc:
+                raise V._schema_errors(exc, within=("tools",)) from None
         if req.background and req.store is False:
             raise V.E.vllm_error("background can only be used when `store` is true", parameter="background")
         V.resolve_model(req.model, s.served_model_names)

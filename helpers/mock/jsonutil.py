@@ -17,7 +17,10 @@ except ImportError:  # pragma: no cover - exercised only without orjson
 if _orjson is not None:
 
     def dumps(obj) -> bytes:
-        return _orjson.dumps(obj)
+        try:
+            return _orjson.dumps(obj)
+        except TypeError:  # an integer beyond 64 bits (a tool's JSON schema may hold one): vLLM writes it as is
+            return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
     def loads(data):
         return _orjson.loads(data)

@@ -305,7 +305,7 @@ class ResponsesSchema(_Base):
     store: bool | None = True
     background: bool | None = False
     previous_response_id: str | None = None
-    tools: list[dict] = []
+    tools: list[Any] = []  # each one checked by responses.validated_tools
     tool_choice: str | dict = "auto"
     text: dict | None = None
     include: list[str] | None = None

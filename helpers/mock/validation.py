@@ -93,10 +93,11 @@ def parse_body(raw: bytes, content_type: str | None, require_json_media: bool = 
     return body
 
 
-def _schema_errors(exc: ValidationError, extra: list | None = None) -> E.MockHTTPError:
+def _schema_errors(exc: ValidationError, extra: list | None = None, within: tuple = ()) -> E.MockHTTPError:
+    """vLLM's 400 for pydantic's errors; ``within``: the field a separately validated part sits in."""
     issues = []
     for err in exc.errors(include_url=False):
-        loc = ("body",) + tuple(p for p in err["loc"] if not _internal_loc(str(p)))
+        loc = ("body", *within) + tuple(p for p in err["loc"] if not _internal_loc(str(p)))
         issue = {"type": err["type"], "loc": loc, "msg": err["msg"], "input": err.get("input")}
         if "ctx" in err:
             issue["ctx"] = err["ctx"]

@@ -1,4 +1,5 @@
-"""helpers.mock must stay free of LangChain, the openai SDK and the kit's other modules."""
+"""helpers.mock must stay free of LangChain, the openai SDK and the kit's other modules (the one exception, openai's
+``Tool`` types for a Responses request's ``tools``, as vLLM uses them, is imported only when such a request comes)."""
 
 from __future__ import annotations
 

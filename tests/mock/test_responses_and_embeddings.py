@@ -75,6 +75,33 @@ def test_required_tool_choice_gives_a_function_call_item_with_korean_arguments(m
     assert "서울의" in json.loads(call["arguments"])["city"]
 
 
+def test_tools_are_checked_and_echoed_as_vllm_does(make_mock):
+    """Measured on vLLM 0.32.0's CPU build (openai 3.57), 2026-12-02: a tool of no known kind is a 400 listing why
+    it fits none of the 16 kinds; a valid one is echoed with every field of its kind; integers beyond 64 bits in a
+    tool's schema come back as they went (the fuzz test once made the mock crash on one)."""
+    client = make_mock(enable_auto_tool_choice=True, tool_call_parser="hermes")  # as `serve-vllm` starts vLLM
+
+    def post(tools):
+        return client.http.post("/v1/responses", json={"input": "hi", "max_output_tokens": 2, "tools": tools})
+
+    for tools, count, first in (([{"": 1}], 27, "body.tools.0.FunctionTool.name"),
+                                ([{"": -9223372036854775809}], 27, "body.tools.0.FunctionTool.name"),
+                                ([{"type": "function"}], 26, "body.tools.0.FunctionTool.name"),
+                                (["x"], 16, "body.tools.0.FunctionTool")):
+        r = post(tools)
+        error = r.json()["error"]
+        assert r.status_code == 400 and error["message"].startswith(f"{count} validation errors:\n"), error
+        assert error["param"] == first and "...and" in error["message"]
+    big = {"type": "function", "name": "f", "parameters": {"x": 2 ** 64}}
+    r = post([big, {"type": "web_search"}])
+    assert r.status_code == 200 and '"parameters":{"x":18446744073709551616}' in r.text
+    assert r.json()["tools"] == [
+        {"name": "f", "parameters": {"x": 2 ** 64}, "strict": None, "type": "function", "allowed_callers": None,
+         "async": None, "defer_loading": None, "description": None, "output_schema": None},
+        {"type": "web_search", "external_web_access": None, "filters": None, "search_context_size": None,
+         "user_location": None}]
+
+
 def test_nothing_is_stored(make_mock):
     client = make_mock()
     for r in (client.http.post("/v1/responses", json={"input": "hi", "previous_response_id": "resp_1"}),
