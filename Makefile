@@ -86,12 +86,13 @@ run: $(STAMP)
 	$(PY) -m helpers run
 
 # Mock lane. Notebooks and test modules spread over worker processes, two per core plus one, at most 8 (much of the
-# suite waits: paced mock answers, servers starting); one notebook stays on one worker (loadscope). Its notebook kernels
-# are forked from one process that has imported LangChain (kernel spec kit-warm: helpers/course/warm_kernels.py).
+# suite waits: paced mock answers, servers starting); one notebook or test file stays on one worker (loadscope), the
+# longest first (conftest.LONGEST_FIRST). Its notebook kernels are forked from one process that has imported
+# LangChain (kernel spec kit-warm: helpers/course/warm_kernels.py).
 # The real lane runs sequentially: concurrent requests change vLLM's batches, and so its greedy text.
 TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; print(min(8, 2 * (os.cpu_count() or 1) + 1))")
 test: $(TEST_STAMP)
-	$(PY) -m pytest tests notebooks $(NBVAL) -n $(TEST_WORKERS) --dist loadscope -q
+	$(PY) -m pytest tests notebooks $(NBVAL) -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder -q
 
 # The lesson walkthrough in a real browser: JupyterLab on loopback, every lesson notebook (ko + en) opened in
 # headless Chromium and run from the Run menu, checked; screenshots and JupyterLab's log in build/browser/.

@@ -102,3 +102,12 @@ def test_the_readme_map_names_every_helpers_folder_and_module(readme):
         assert f"{package}/" in mapped, f"{readme}'s map lacks helpers/{package}/"
     for name in TOP_LEVEL - {"__init__", "__main__"}:
         assert re.search(rf"\b{name}\b", mapped), f"{readme}'s map lacks helpers/{name}.py"
+
+
+def test_the_files_run_first_exist():
+    """conftest.LONGEST_FIRST names files by path: one renamed would silently drop out of the order."""
+    root = Path(__file__).resolve().parents[2]
+    tree = ast.parse((root / "conftest.py").read_text(encoding="utf-8"))
+    (paths,) = [ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.AnnAssign | ast.Assign)
+                and "LONGEST_FIRST" in ast.unparse(node.targets[0] if isinstance(node, ast.Assign) else node.target)]
+    assert len(paths) >= 5 and [path for path in paths if not (root / path).is_file()] == []
