@@ -69,6 +69,15 @@ class RunResult:
     output: Path
     error: str = ""
 
+    @property
+    def status(self) -> str:
+        return "ok" if self.ok else "FAILED"
+
+
+def _executed(out_dir: Path, path: Path) -> Path:
+    """Where a run writes ``path`` as executed (also where a notebook that never ran would have been)."""
+    return out_dir / "notebooks" / _label(path)
+
 
 def discover(languages=("ko", "en"), only=None, root: Path = NOTEBOOKS) -> list[Path]:
     """Notebooks in course order: per language, the lessons then their solutions.
@@ -139,7 +148,7 @@ def run_one(path: Path, server: ServerConfig, out_dir: Path, html: bool = True,
     from helpers.course.warm_kernels import KERNEL_NAME as WARM_KERNEL_NAME
 
     label = _label(path)
-    executed = out_dir / "notebooks" / label
+    executed = _executed(out_dir, path)
     executed.parent.mkdir(parents=True, exist_ok=True)
     source = _with_real_lane_skips(path) if real_lane() else path
     started = time.perf_counter()
@@ -171,7 +180,7 @@ def format_summary(results: list[RunResult], server: ServerConfig) -> str:
     width = max([len(_label(r.notebook)) for r in results] + [8])
     lines = [f"{'notebook':<{width}}  status  seconds", f"{'-' * width}  ------  -------"]
     for r in results:
-        lines.append(f"{_label(r.notebook):<{width}}  {'ok' if r.ok else 'FAILED':<6}  {r.seconds:7.1f}")
+        lines.append(f"{_label(r.notebook):<{width}}  {r.status:<6}  {r.seconds:7.1f}")
         if r.error:
             lines.append(f"{'':<{width}}    -> {r.error}")
     failed = sum(not r.ok for r in results)
@@ -209,7 +218,7 @@ def run_notebooks(paths: list[Path], server: ServerConfig, out_dir: Path, html: 
                 for index, path in enumerate(paths, start=1):
                     echo(f"[{index:>{width}}/{len(paths)}] {_label(path)} ...", end=" ", flush=True)
                     result = run_one(path, server, out_dir, html, kernel_name)
-                    echo(f"{'ok' if result.ok else 'FAILED'} ({result.seconds:.1f} s)", flush=True)
+                    echo(f"{result.status} ({result.seconds:.1f} s)", flush=True)
                     results.append(result)
                 return results
             return _run_side_by_side(paths, server, out_dir, html, echo, jobs, kernel_name)
@@ -246,7 +255,7 @@ def _run_side_by_side(paths, server, out_dir, html, echo, jobs, kernel_name) -> 
         with lock:
             results[index] = result
             finished += 1
-            echo(f"[{finished:>{width}}/{len(paths)}] {_label(result.notebook)} {'ok' if result.ok else 'FAILED'} "
+            echo(f"[{finished:>{width}}/{len(paths)}] {_label(result.notebook)} {result.status} "
                  f"({result.seconds:.1f} s)", flush=True)
 
     def feed_one_worker() -> None:
@@ -265,7 +274,7 @@ def _run_side_by_side(paths, server, out_dir, html, echo, jobs, kernel_name) -> 
                     reply = None
                 if reply is None:  # the worker died with this notebook: say so, and stop feeding it
                     report(index, RunResult(paths[index], False, time.perf_counter() - started,
-                                            out_dir / "notebooks" / _label(paths[index]),
+                                            _executed(out_dir, paths[index]),
                                             f"the worker process running it ended (exit status {worker.poll()})"))
                     return
                 report(index, RunResult(paths[index], reply["ok"], reply["seconds"], Path(reply["output"]),
@@ -282,7 +291,7 @@ def _run_side_by_side(paths, server, out_dir, html, echo, jobs, kernel_name) -> 
         thread.join()
     for index, result in enumerate(results):
         if result is None:  # every worker died before reaching it
-            results[index] = RunResult(paths[index], False, 0.0, out_dir / "notebooks" / _label(paths[index]),
+            results[index] = RunResult(paths[index], False, 0.0, _executed(out_dir, paths[index]),
                                        "not run: every worker process ended before it")
     return results
 

@@ -163,14 +163,13 @@ def _wait_for_zygote(socket_path: str, timeout: float) -> bool:
     the socket is not there yet), wait for it, up to ``timeout`` seconds. A kernel asked for in those first seconds
     would otherwise start the ordinary way, cold: seen on a loaded machine, where ``make run``'s first notebooks
     started before the zygote had imported LangChain."""
+    try:  # watched as a kernel is (ForkedProcess): through /proc, its pid used again counting as ended
+        zygote = ForkedProcess(int(_pid_file(socket_path).read_text()))
+    except (OSError, ValueError):
+        return os.path.exists(socket_path)  # no zygote was started here
     deadline = time.monotonic() + timeout
     while not os.path.exists(socket_path):
-        try:
-            pid = int(_pid_file(socket_path).read_text())
-        except (OSError, ValueError):
-            return False  # no zygote was started here
-        stat = _proc_stat(pid)
-        if stat is None or stat[0] in ("Z", "X") or time.monotonic() > deadline:
+        if zygote.poll() is not None or time.monotonic() > deadline:
             return False  # it has ended (refused to fork, crashed) or is stuck: ordinary kernels
         time.sleep(0.02)
     return True
