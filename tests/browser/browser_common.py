@@ -46,6 +46,9 @@ JS_FONT = """([selector, missing]) => {
     s.id = id; s.textContent = text; s.style.font = font; s.lang = document.documentElement.lang;
     document.body.appendChild(s);
   }
+  // Lay the probes out now. DevTools' platform fonts come from layout and do not run it: asked before the next
+  // frame, a new span has none, which read as "no Hangul font" (one page in CI, ~3 in 4 when asked at once).
+  void document.body.offsetHeight;
   return {
     family: cs.fontFamily, font, paragraph: p.textContent.slice(0, 40), syllables,
     widths: syllables.map(ch => ctx.measureText(ch).width), missingWidth: ctx.measureText(missing).width,
