@@ -105,9 +105,9 @@ def test_the_readme_map_names_every_helpers_folder_and_module(readme):
 
 
 def test_the_files_run_first_exist():
-    """conftest.LONGEST_FIRST names files by path: one renamed would silently drop out of the order."""
-    root = Path(__file__).resolve().parents[2]
-    tree = ast.parse((root / "conftest.py").read_text(encoding="utf-8"))
-    (paths,) = [ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.AnnAssign | ast.Assign)
-                and "LONGEST_FIRST" in ast.unparse(node.targets[0] if isinstance(node, ast.Assign) else node.target)]
-    assert len(paths) >= 5 and [path for path in paths if not (root / path).is_file()] == []
+    """conftest.LONGEST_FIRST names files by path: one renamed would silently drop out of the order. Read from the
+    file's syntax tree: in a whole run the module name ``conftest`` can be another folder's conftest.py."""
+    tree = ast.parse((REPO_ROOT / "conftest.py").read_text(encoding="utf-8"))
+    (paths,) = [ast.literal_eval(node.value) for node in tree.body
+                if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "LONGEST_FIRST"]
+    assert len(paths) >= 5 and [path for path in paths if not (REPO_ROOT / path).is_file()] == []
